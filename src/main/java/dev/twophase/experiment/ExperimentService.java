@@ -1,0 +1,117 @@
+package dev.twophase.experiment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.twophase.experiment.spec.ExperimentSpec;
+import dev.twophase.experiment.spec.SpecLimits;
+import dev.twophase.experiment.spec.SpecValidator;
+import dev.twophase.experiment.spec.ValidationResult;
+import dev.twophase.platform.FieldError;
+import dev.twophase.platform.ProblemException;
+import dev.twophase.platform.TwophaseConfig;
+import dev.twophase.queue.NewRun;
+import dev.twophase.queue.RunQueue;
+import dev.twophase.queue.RunRecord;
+import dev.twophase.queue.RunRepository;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Validates specs, stores experiments with their runs in one transaction, and reads them back. */
+@ApplicationScoped
+public class ExperimentService {
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    ExperimentRepository experiments;
+    @Inject
+    RunRepository runs;
+    @Inject
+    RunQueue queue;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    TwophaseConfig config;
+
+    private SpecValidator validator() {
+        TwophaseConfig.Limits l = config.limits();
+        return new SpecValidator(new SpecLimits(l.maxSteps(), l.maxModulus(), l.maxLayers(), l.maxDModel(),
+                l.maxDMlp(), l.maxBatchSize(), l.maxParameters()));
+    }
+
+    /** Validates and stores; a bad spec is a 400 listing every violation with its JSON path. */
+    public ExperimentView submit(JsonNode body) {
+        ValidationResult result = validator().validate(body);
+        if (!result.valid()) {
+            List<FieldError> errors = result.violations().stream()
+                    .map(v -> new FieldError(v.path(), v.message())).toList();
+            throw ProblemException.badRequest("the experiment spec has " + errors.size() + " problem(s)", errors);
+        }
+        ExperimentSpec spec = result.spec();
+        UUID experimentId = UUID.randomUUID();
+        String specJson = write(spec);
+        NewRun run = spec.external()
+                ? new NewRun(UUID.randomUUID(), experimentId, 0, specJson, true, "none", 0, 1, null)
+                : new NewRun(UUID.randomUUID(), experimentId, 0, specJson, false, spec.resources().device(),
+                spec.resources().priority(), spec.resources().maxAttempts(), spec.training().steps());
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                experiments.insert(c, experimentId, spec.name(), spec.external(), specJson);
+                queue.insert(c, run);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("storing the experiment failed: " + e.getMessage(), e);
+        }
+        return find(experimentId).orElseThrow();
+    }
+
+    public boolean existsByName(String name) {
+        return experiments.existsByName(name);
+    }
+
+    public Optional<ExperimentView> find(UUID id) {
+        return experiments.find(id).map(row -> view(row, runs.findByExperiments(List.of(id))));
+    }
+
+    public ExperimentPage page(int limit, int offset) {
+        List<ExperimentRepository.ExperimentRow> rows = experiments.page(limit, offset);
+        Map<UUID, List<RunRecord>> runsByExperiment = runs.findByExperiments(
+                        rows.stream().map(ExperimentRepository.ExperimentRow::id).toList())
+                .stream().collect(Collectors.groupingBy(RunRecord::experimentId));
+        List<ExperimentView> views = rows.stream()
+                .map(r -> view(r, runsByExperiment.getOrDefault(r.id(), List.of()))).toList();
+        return new ExperimentPage(views, limit, offset, experiments.count());
+    }
+
+    private ExperimentView view(ExperimentRepository.ExperimentRow row, List<RunRecord> runRecords) {
+        try {
+            return new ExperimentView(row.id(), row.name(), row.external(), json.readTree(row.specJson()),
+                    row.createdAt(), runRecords.stream().map(RunView::of).toList());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored spec of experiment " + row.id() + " is not JSON", e);
+        }
+    }
+
+    private String write(ExperimentSpec spec) {
+        try {
+            return json.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("spec could not be serialized", e);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.twophase.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.twophase.experiment.spec.ExperimentSpec;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** An experiment with its normalized spec (every default filled in) and its runs. */
+@Schema(name = "Experiment")
+public record ExperimentView(UUID id, String name, boolean external,
+                             @Schema(implementation = ExperimentSpec.class) JsonNode spec,
+                             OffsetDateTime createdAt, List<RunView> runs) {
+}

@@ -1,0 +1,73 @@
+package dev.twophase.experiment;
+
+import dev.twophase.platform.Problem;
+import dev.twophase.platform.ProblemException;
+import dev.twophase.platform.RequestParameters;
+import dev.twophase.queue.RunQueue;
+import dev.twophase.queue.RunRecord;
+import dev.twophase.queue.RunRepository;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.UUID;
+
+@Path("/api/v1/runs/{runId}")
+@Tag(name = "runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunResource {
+
+    @Inject
+    RunRepository runs;
+    @Inject
+    RunQueue queue;
+
+    @GET
+    @Operation(summary = "A run: state, progress, speed, ETA, attempt, worker, timestamps, error")
+    @APIResponse(responseCode = "200", description = "The run",
+            content = @Content(schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such run",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RunView get(@PathParam("runId") String runId) {
+        return RunView.of(load(RequestParameters.uuid("runId", runId)));
+    }
+
+    @POST
+    @Path("/cancel")
+    @Operation(summary = "Cancel a run",
+            description = "A queued run is cancelled at once; a running one stops at its next heartbeat "
+                    + "(within a few seconds) and keeps the metrics it wrote.")
+    @APIResponse(responseCode = "202", description = "Cancelled, or cancellation requested (cancelRequested = true)",
+            content = @Content(schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such run",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The run already ended or is external",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response cancel(@PathParam("runId") String runId) {
+        UUID id = RequestParameters.uuid("runId", runId);
+        RunRecord before = load(id);
+        if (queue.cancel(id).isEmpty()) {
+            throw ProblemException.conflict("run " + id + " is " + before.state().dbName() + "; only queued or "
+                    + "running runs can be cancelled");
+        }
+        return Response.accepted(RunView.of(load(id))).build();
+    }
+
+    private RunRecord load(UUID id) {
+        return runs.find(id).orElseThrow(() -> ProblemException.notFound("no run " + id));
+    }
+}

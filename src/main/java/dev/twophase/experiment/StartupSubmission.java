@@ -1,0 +1,57 @@
+package dev.twophase.experiment;
+
+import dev.twophase.platform.ProblemException;
+import dev.twophase.platform.StrictJson;
+import dev.twophase.platform.TwophaseConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Submits the spec named by {@code twophase.startup.submit} once, so the README's start command
+ * leaves a run training at once; a restart finds the experiment by name and does not resubmit.
+ */
+@ApplicationScoped
+public class StartupSubmission {
+
+    @Inject
+    TwophaseConfig config;
+    @Inject
+    ExperimentService experiments;
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+    int port;
+
+    void submit(@Observes StartupEvent event) {
+        config.startup().submit().ifPresent(this::submit);
+    }
+
+    private void submit(String file) {
+        try {
+            var spec = StrictJson.parse(Files.readString(Path.of(file)));
+            String name = spec.path("name").asText();
+            if (experiments.existsByName(name)) {
+                Log.infof("startup submission: experiment '%s' exists already; not submitting %s again", name, file);
+                return;
+            }
+            ExperimentView created = experiments.submit(spec);
+            String runId = created.runs().get(0).id().toString();
+            Log.infof("""
+                    startup submission: experiment '%s' queued from %s
+                      run:     curl -s localhost:%d/api/v1/runs/%s
+                      metrics: curl -s 'localhost:%d/api/v1/runs/%s/metrics?name=train_acc&name=test_acc&maxPoints=20'
+                      phases:  curl -s localhost:%d/api/v1/runs/%s/phases""",
+                    name, file, port, runId, port, runId, port, runId);
+        } catch (IOException e) {
+            Log.errorf("startup submission: cannot read %s: %s", file, e.getMessage());
+        } catch (ProblemException e) {
+            Log.errorf("startup submission: %s is not a valid spec: %s %s", file, e.getMessage(), e.errors());
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.twophase.metrics;
+
+import dev.twophase.platform.Problem;
+import dev.twophase.platform.ProblemException;
+import dev.twophase.platform.RequestParameters;
+import dev.twophase.platform.StrictJson;
+import dev.twophase.platform.TwophaseConfig;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+@Path("/api/v1/runs/{runId}/metrics")
+@Tag(name = "metrics")
+public class MetricsResource {
+
+    static final String CSV = "text/csv";
+
+    @Inject
+    MetricStore store;
+    @Inject
+    TwophaseConfig config;
+
+    /** Query result: each series downsampled to at most maxPoints points. */
+    public record MetricsResponse(UUID runId, List<MetricSeries> series) {
+    }
+
+    /** Ingest result: points received and rows inserted or changed (0 for an identical re-send). */
+    public record IngestResponse(UUID runId, int received, long written) {
+    }
+
+    /** Body of an upload, as in MLflow's log-batch. */
+    public record MetricBatch(List<MetricPoint> points) {
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Query series of a run",
+            description = "Series longer than maxPoints are downsampled in SQL: the first and last point and each "
+                    + "step bucket's lowest and highest value are kept. Send Accept: text/csv for CSV.")
+    @APIResponse(responseCode = "200", description = "The series",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MetricsResponse.class)),
+                    @Content(mediaType = CSV, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                            description = "name,layer,step,value rows"))})
+    @APIResponse(responseCode = "400", description = "Invalid parameter",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such run",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public MetricsResponse query(@PathParam("runId") String runId,
+                                 @Parameter(description = "Series names (repeatable); all series when absent") @QueryParam("name") List<String> names,
+                                 @Parameter(description = "Layer (0 = whole model); all layers when absent") @QueryParam("layer") String layer,
+                                 @Parameter(description = "First step, inclusive") @QueryParam("fromStep") String fromStep,
+                                 @Parameter(description = "Last step, inclusive") @QueryParam("toStep") String toStep,
+                                 @Parameter(description = "Most points per series, 4..limit, default 500") @QueryParam("maxPoints") String maxPoints) {
+        UUID id = RequestParameters.uuid("runId", runId);
+        requireRun(id);
+        for (String name : names) {
+            if (name == null || !MetricBatchParser.NAME.matcher(name).matches()) {
+                throw ProblemException.invalidParameter("name", "not a series name: " + name);
+            }
+        }
+        Long l = RequestParameters.optionalLong("layer", layer, 0, MetricBatchParser.MAX_LAYER);
+        Long from = RequestParameters.optionalLong("fromStep", fromStep, 0, MetricBatchParser.MAX_STEP);
+        Long to = RequestParameters.optionalLong("toStep", toStep, 0, MetricBatchParser.MAX_STEP);
+        Long max = RequestParameters.optionalLong("maxPoints", maxPoints, 4, config.limits().maxQueryPoints());
+        if (from != null && to != null && from > to) {
+            throw ProblemException.invalidParameter("fromStep", "must not exceed toStep");
+        }
+        return new MetricsResponse(id, store.query(id, names, l == null ? null : l.intValue(),
+                from == null ? 0 : from, to == null ? MetricBatchParser.MAX_STEP : to,
+                max == null ? 500 : max.intValue()));
+    }
+
+    @GET
+    @Produces(CSV)
+    @Operation(hidden = true)
+    public String queryCsv(@PathParam("runId") String runId, @QueryParam("name") List<String> names,
+                           @QueryParam("layer") String layer, @QueryParam("fromStep") String fromStep,
+                           @QueryParam("toStep") String toStep, @QueryParam("maxPoints") String maxPoints) {
+        MetricsResponse response = query(runId, names, layer, fromStep, toStep, maxPoints);
+        StringBuilder csv = new StringBuilder("name,layer,step,value\n");
+        for (MetricSeries s : response.series()) {
+            for (double[] p : s.points()) {
+                csv.append(s.name()).append(',').append(s.layer()).append(',').append((long) p[0]).append(',')
+                        .append(String.format(Locale.ROOT, "%s", p[1])).append('\n');
+            }
+        }
+        return csv.toString();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Upload points of an external run",
+            description = "Idempotent on (run, name, layer, step): re-sending the same points changes nothing; "
+                    + "a new value for an existing key replaces it.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = MetricBatch.class)))
+    @APIResponse(responseCode = "200", description = "Stored",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed body; errors name every bad field",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such run",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The run is trained by twophase; only external runs take uploads",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public IngestResponse ingest(@PathParam("runId") String runId, String body) {
+        UUID id = RequestParameters.uuid("runId", runId);
+        String state = requireRun(id);
+        MetricBatchParser.Parsed parsed = MetricBatchParser.parse(StrictJson.parse(body),
+                config.limits().maxPointsPerRequest());
+        if (!parsed.errors().isEmpty()) {
+            throw ProblemException.badRequest("the metric batch has problems", parsed.errors());
+        }
+        if (!"external".equals(state)) {
+            throw ProblemException.conflict("run " + id + " is trained by twophase (" + state
+                    + "); create an experiment with \"external\": true to upload points");
+        }
+        return new IngestResponse(id, parsed.points().size(), store.write(id, parsed.points()));
+    }
+
+    private String requireRun(UUID id) {
+        return store.runState(id).orElseThrow(() -> ProblemException.notFound("no run " + id));
+    }
+}

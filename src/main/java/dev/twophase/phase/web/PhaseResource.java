@@ -1,0 +1,81 @@
+package dev.twophase.phase.web;
+
+import dev.twophase.metrics.FullSeries;
+import dev.twophase.metrics.MetricNames;
+import dev.twophase.metrics.MetricStore;
+import dev.twophase.phase.Compression;
+import dev.twophase.phase.Fitting;
+import dev.twophase.phase.Generalization;
+import dev.twophase.phase.PhaseDetector;
+import dev.twophase.phase.PhaseInputs;
+import dev.twophase.phase.PhaseReport;
+import dev.twophase.phase.Series;
+import dev.twophase.phase.TestLossShape;
+import dev.twophase.platform.Problem;
+import dev.twophase.platform.ProblemException;
+import dev.twophase.platform.RequestParameters;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** HTTP adapter of the pure phase detector: reads a run's series and reports its phases so far. */
+@Path("/api/v1/runs/{runId}/phases")
+@Tag(name = "phases")
+@Produces(MediaType.APPLICATION_JSON)
+public class PhaseResource {
+
+    private static final PhaseDetector DETECTOR = new PhaseDetector();
+
+    @Inject
+    MetricStore store;
+
+    /** The report: complete is false while the run may still add points. */
+    @Schema(name = "PhaseReport")
+    public record RunPhases(UUID runId, String state, boolean complete, Fitting fitting,
+                            Generalization generalization, TestLossShape testLoss, List<Compression> compression) {
+    }
+
+    @GET
+    @Operation(summary = "Phases of learning detected in the points present so far",
+            description = "Fitting end, generalization, test-loss double descent and per-layer I(T;X) compression; "
+                    + "every field names the metric, threshold and rule behind it; absent phases are null.")
+    @APIResponse(responseCode = "200", description = "The report",
+            content = @Content(schema = @Schema(implementation = RunPhases.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such run",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RunPhases phases(@PathParam("runId") String runId) {
+        UUID id = RequestParameters.uuid("runId", runId);
+        String state = store.runState(id).orElseThrow(() -> ProblemException.notFound("no run " + id));
+        SortedMap<Integer, Series> mi = new TreeMap<>();
+        store.readFull(id, MetricNames.MI_TX).forEach(s -> mi.put(s.layer(), Series.of(s.steps(), s.values())));
+        PhaseReport report = DETECTOR.detect(new PhaseInputs(
+                wholeModel(id, MetricNames.TRAIN_ACC), wholeModel(id, MetricNames.TEST_ACC),
+                wholeModel(id, MetricNames.TEST_LOSS), mi));
+        boolean complete = List.of("succeeded", "failed", "cancelled").contains(state);
+        return new RunPhases(id, state, complete, report.fitting(), report.generalization(), report.testLoss(),
+                report.compression());
+    }
+
+    private Series wholeModel(UUID runId, String name) {
+        return store.readFull(runId, name).stream()
+                .filter(s -> s.layer() == MetricNames.WHOLE_MODEL)
+                .findFirst()
+                .map(s -> Series.of(s.steps(), s.values()))
+                .orElse(Series.of(new long[0], new double[0]));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.twophase.platform;
+
+import io.quarkus.runtime.ExecutionMode;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import java.util.Map;
+import java.util.Set;
+
+/** Datasource settings pointing at the embedded server, which starts on the first read of the URL. */
+final class EmbeddedPostgresConfigSource implements ConfigSource {
+
+    private static final String URL = "quarkus.datasource.jdbc.url";
+    private static final String USERNAME = "quarkus.datasource.username";
+    private static final String PASSWORD = "quarkus.datasource.password";
+    private static final Set<String> NAMES = Set.of(URL, USERNAME, PASSWORD);
+
+    private final EmbeddedPostgresSettings settings;
+
+    EmbeddedPostgresConfigSource(EmbeddedPostgresSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Set<String> getPropertyNames() {
+        return NAMES;
+    }
+
+    @Override
+    public Map<String, String> getProperties() {
+        // Listing the properties must not start a server; only reading the URL does.
+        return Map.of(USERNAME, EmbeddedPostgresServer.USER, PASSWORD, EmbeddedPostgresServer.PASSWORD);
+    }
+
+    @Override
+    public String getValue(String name) {
+        return switch (name) {
+            case URL -> ExecutionMode.current() == ExecutionMode.UNSET
+                    // The build (augmentation) reads config too; it must not start a server.
+                    ? "jdbc:postgresql://localhost:5432/build-time-placeholder"
+                    : EmbeddedPostgresServer.start(settings).jdbcUrl();
+            case USERNAME -> EmbeddedPostgresServer.USER;
+            case PASSWORD -> EmbeddedPostgresServer.PASSWORD;
+            default -> null;
+        };
+    }
+
+    @Override
+    public String getName() {
+        return "twophase-embedded-postgresql";
+    }
+
+    @Override
+    public int getOrdinal() {
+        return 10;
+    }
+}

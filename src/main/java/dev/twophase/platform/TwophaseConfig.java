@@ -1,0 +1,113 @@
+package dev.twophase.platform;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Typed view of every {@code twophase.*} setting; application.properties documents them. */
+@ConfigMapping(prefix = "twophase")
+public interface TwophaseConfig {
+
+    /** all = API plus in-process worker, api = HTTP only, worker = training only. */
+    @WithDefault("all")
+    Role role();
+
+    Worker worker();
+
+    Queue queue();
+
+    Limits limits();
+
+    Startup startup();
+
+    EmbeddedPostgres embeddedPostgres();
+
+    enum Role {
+        all, api, worker;
+
+        public boolean runsWorker() {
+            return this != api;
+        }
+    }
+
+    interface Worker {
+        /** Device class of the runs this process claims: cpu or gpu. */
+        @WithDefault("cpu")
+        String device();
+
+        @WithDefault("1")
+        int threads();
+
+        @WithDefault("30s")
+        Duration lease();
+
+        @WithDefault("1s")
+        Duration heartbeatInterval();
+
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        @WithDefault("1s")
+        Duration flushInterval();
+
+        @WithDefault("5000")
+        int flushPoints();
+    }
+
+    interface Queue {
+        @WithDefault("5s")
+        Duration reaperInterval();
+
+        /** Delay before a failed attempt is retried, doubled for every further attempt. */
+        @WithDefault("10s")
+        Duration retryBackoff();
+    }
+
+    interface Limits {
+        @WithDefault("1000000")
+        long maxSteps();
+
+        @WithDefault("1000")
+        int maxModulus();
+
+        @WithDefault("4")
+        int maxLayers();
+
+        @WithDefault("1024")
+        int maxDModel();
+
+        @WithDefault("4096")
+        int maxDMlp();
+
+        @WithDefault("65536")
+        int maxBatchSize();
+
+        @WithDefault("50000000")
+        long maxParameters();
+
+        @WithDefault("100000")
+        int maxPointsPerRequest();
+
+        @WithDefault("10000")
+        int maxQueryPoints();
+    }
+
+    interface Startup {
+        /** A spec file submitted once at start-up unless an experiment of that name exists. */
+        Optional<String> submit();
+    }
+
+    interface EmbeddedPostgres {
+        /** Read by EmbeddedPostgresConfigSourceFactory before this mapping exists; here for documentation. */
+        @WithDefault("data/postgres")
+        String dataDir();
+
+        @WithDefault("false")
+        boolean ephemeral();
+
+        @WithDefault("0")
+        int port();
+    }
+}

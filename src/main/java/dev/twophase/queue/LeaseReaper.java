@@ -1,0 +1,53 @@
+package dev.twophase.queue;
+
+import dev.twophase.platform.TwophaseConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+
+/**
+ * Periodically returns runs with expired leases to the queue (any role may run it: the update
+ * is idempotent) and refreshes the queue-depth gauges.
+ */
+@ApplicationScoped
+public class LeaseReaper {
+
+    @Inject
+    RunQueue queue;
+    @Inject
+    TwophaseConfig config;
+    @Inject
+    MeterRegistry registry;
+
+    private MultiGauge depth;
+
+    @PostConstruct
+    void gauges() {
+        depth = MultiGauge.builder("twophase.queue.runs")
+                .description("Runs by state and device class").register(registry);
+    }
+
+    @Scheduled(every = "${twophase.queue.reaper-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void reapAndMeasure() {
+        try {
+            int reaped = queue.reapExpiredLeases(config.queue().retryBackoff());
+            if (reaped > 0) {
+                Log.warnf("returned %d run(s) with expired leases to the queue", reaped);
+            }
+            List<QueueCount> counts = queue.counts();
+            depth.register(counts.stream()
+                    .map(c -> MultiGauge.Row.of(Tags.of("state", c.state(), "device", c.device()), c.count()))
+                    .toList(), true);
+        } catch (QueueException e) {
+            Log.warnf("lease reaper: %s", e.getMessage());
+        }
+    }
+}

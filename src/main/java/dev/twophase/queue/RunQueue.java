@@ -1,0 +1,255 @@
+package dev.twophase.queue;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The run state machine in SQL, every statement in one place. Transitions out of 'running'
+ * are guarded by (worker_id, attempt): a worker whose lease was reaped changes nothing.
+ */
+@ApplicationScoped
+public class RunQueue {
+
+    // Skip-locked lets many workers claim concurrently without blocking on each other's rows.
+    private static final String CLAIM = """
+            WITH next AS (
+                SELECT id FROM run
+                 WHERE state = 'queued' AND device = ? AND run_after <= now()
+                 ORDER BY priority DESC, run_after, created_at
+                 LIMIT 1
+                   FOR UPDATE SKIP LOCKED)
+            UPDATE run r
+               SET state = 'running', attempt = r.attempt + 1, worker_id = ?,
+                   lease_expires_at = now() + make_interval(secs => ?), heartbeat_at = now(),
+                   started_at = coalesce(r.started_at, now()), step = 0, steps_per_second = NULL
+              FROM next
+             WHERE r.id = next.id
+            RETURNING r.id, r.attempt, r.max_attempts, r.spec::text, r.total_steps""";
+
+    private static final String HEARTBEAT = """
+            UPDATE run
+               SET lease_expires_at = now() + make_interval(secs => ?), heartbeat_at = now(),
+                   step = ?, steps_per_second = ?
+             WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'
+            RETURNING cancel_requested""";
+
+    private static final String FINISH = """
+            UPDATE run
+               SET state = ?, finished_at = now(), error = ?, lease_expires_at = NULL,
+                   step = greatest(step, ?)
+             WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'""";
+
+    // With attempts left the run goes back to the queue after an exponential backoff.
+    private static final String FAIL_ATTEMPT = """
+            UPDATE run
+               SET state = CASE WHEN attempt < max_attempts THEN 'queued' ELSE 'failed' END,
+                   finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE now() END,
+                   run_after = now() + make_interval(secs => ? * power(2, attempt - 1)),
+                   worker_id = CASE WHEN attempt < max_attempts THEN NULL ELSE worker_id END,
+                   lease_expires_at = NULL, error = ?
+             WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'
+            RETURNING state""";
+
+    // A worker shutting down gives its run back without spending an attempt.
+    private static final String RELEASE = """
+            UPDATE run
+               SET state = 'queued', attempt = attempt - 1, worker_id = NULL, lease_expires_at = NULL,
+                   run_after = now(), error = 'released by a stopping worker at step ' || ?
+             WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'""";
+
+    private static final String REAP = """
+            UPDATE run
+               SET state = CASE WHEN attempt < max_attempts THEN 'queued' ELSE 'failed' END,
+                   finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE now() END,
+                   run_after = now() + make_interval(secs => ? * power(2, attempt - 1)),
+                   worker_id = CASE WHEN attempt < max_attempts THEN NULL ELSE worker_id END,
+                   lease_expires_at = NULL,
+                   error = 'lease of worker ' || worker_id || ' expired during attempt ' || attempt
+             WHERE state = 'running' AND lease_expires_at < now()""";
+
+    // A queued run is cancelled at once; a running one is flagged and its worker stops at its next heartbeat.
+    private static final String CANCEL = """
+            UPDATE run
+               SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
+                   finished_at = CASE WHEN state = 'queued' THEN now() ELSE finished_at END,
+                   cancel_requested = true
+             WHERE id = ? AND state IN ('queued', 'running')
+            RETURNING state""";
+
+    private static final String COUNTS = """
+            SELECT state, device, count(*) FROM run GROUP BY state, device ORDER BY state, device""";
+
+    private static final String ENQUEUE = """
+            INSERT INTO run (id, experiment_id, ordinal, spec, state, device, priority, max_attempts, total_steps)
+            VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)""";
+
+    @Inject
+    DataSource dataSource;
+
+    /** Inserts a run inside the caller's transaction: queued for training, or an external log. */
+    public void insert(Connection connection, NewRun run) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(ENQUEUE)) {
+            ps.setObject(1, run.id());
+            ps.setObject(2, run.experimentId());
+            ps.setInt(3, run.ordinal());
+            ps.setString(4, run.specJson());
+            ps.setString(5, run.external() ? RunState.EXTERNAL.dbName() : RunState.QUEUED.dbName());
+            ps.setString(6, run.device());
+            ps.setInt(7, run.priority());
+            ps.setInt(8, run.maxAttempts());
+            if (run.totalSteps() == null) {
+                ps.setNull(9, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(9, run.totalSteps());
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    public Optional<ClaimedRun> claim(String workerId, String device, Duration lease) {
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                ps.setString(1, device);
+                ps.setString(2, workerId);
+                ps.setDouble(3, seconds(lease));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new ClaimedRun(rs.getObject(1, UUID.class), workerId, rs.getInt(2),
+                            rs.getInt(3), rs.getString(4), rs.getLong(5)));
+                }
+            }
+        });
+    }
+
+    public Heartbeat heartbeat(ClaimedRun run, long step, Double stepsPerSecond, Duration lease) {
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(HEARTBEAT)) {
+                ps.setDouble(1, seconds(lease));
+                ps.setLong(2, step);
+                if (stepsPerSecond == null || !Double.isFinite(stepsPerSecond)) {
+                    ps.setNull(3, java.sql.Types.DOUBLE);
+                } else {
+                    ps.setDouble(3, stepsPerSecond);
+                }
+                fence(ps, 4, run);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Heartbeat.LEASE_LOST;
+                    }
+                    return rs.getBoolean(1) ? Heartbeat.CANCEL_REQUESTED : Heartbeat.OWNED;
+                }
+            }
+        });
+    }
+
+    /** Ends an attempt as succeeded or cancelled; false when the lease was lost meanwhile. */
+    public boolean finish(ClaimedRun run, RunState outcome, long step, String error) {
+        if (outcome != RunState.SUCCEEDED && outcome != RunState.CANCELLED) {
+            throw new IllegalArgumentException("finish with " + outcome + "; use fail() for failures");
+        }
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(FINISH)) {
+                ps.setString(1, outcome.dbName());
+                ps.setString(2, error);
+                ps.setLong(3, step);
+                fence(ps, 4, run);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Ends a failed attempt: back to the queue with backoff, or failed for good; empty if the lease was lost. */
+    public Optional<RunState> fail(ClaimedRun run, String error, Duration backoff) {
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(FAIL_ATTEMPT)) {
+                ps.setDouble(1, seconds(backoff));
+                ps.setString(2, error);
+                fence(ps, 3, run);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(RunState.fromDb(rs.getString(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Gives a run back to the queue because this worker is stopping; the attempt does not count. */
+    public boolean release(ClaimedRun run, long step) {
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(RELEASE)) {
+                ps.setLong(1, step);
+                fence(ps, 2, run);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Returns runs whose worker stopped heart-beating to the queue (or fails them when out of attempts). */
+    public int reapExpiredLeases(Duration backoff) {
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(REAP)) {
+                ps.setDouble(1, seconds(backoff));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Cancels a queued run or asks a running one to stop; empty when the run is not active. */
+    public Optional<RunState> cancel(UUID runId) {
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(CANCEL)) {
+                ps.setObject(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(RunState.fromDb(rs.getString(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public List<QueueCount> counts() {
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(COUNTS); ResultSet rs = ps.executeQuery()) {
+                List<QueueCount> counts = new ArrayList<>();
+                while (rs.next()) {
+                    counts.add(new QueueCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
+                return counts;
+            }
+        });
+    }
+
+    private static void fence(PreparedStatement ps, int index, ClaimedRun run) throws SQLException {
+        ps.setObject(index, run.runId());
+        ps.setString(index + 1, run.workerId());
+        ps.setInt(index + 2, run.attempt());
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    private <T> T withConnection(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new QueueException("queue operation failed: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}
