@@ -1,0 +1,277 @@
+package dev.twophase.experiment.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twophase.experiment.spec.JsonFields.Interval;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Checks a submitted experiment spec (a JSON tree, so that wrong types are seen rather than
+ * coerced), fills every default and reports all violations in one pass. Never throws on bad input.
+ *
+ * <p>Two defaults follow the run length: {@code optimizer.warmupSteps} is min(10, steps) and
+ * {@code measures.every} is min(100, steps), so a short run needs neither set.
+ */
+public final class SpecValidator {
+
+    static final int MAX_NAME_LENGTH = 200;
+    static final int MIN_PERMUTATION_DEGREE = 3;
+    static final int MAX_PERMUTATION_DEGREE = 5;
+    private static final int DEFAULT_D_MODEL = 128;
+
+    private static final String ROOT = "$";
+    private static final List<String> ROOT_FIELDS =
+            List.of("name", "external", "params", "task", "model", "optimizer", "training", "measures", "resources");
+    private static final List<String> EXTERNAL_FIELDS = List.of("name", "external", "params");
+    private static final List<String> TASK_FIELDS = List.of("type", "operation", "modulus", "n", "trainFraction", "seed");
+    private static final List<String> TASK_TYPES = List.of(TaskSpec.MODULAR, TaskSpec.PERMUTATION);
+    private static final List<String> OPERATIONS = List.of("add", "sub", "mul", TaskSpec.DIVISION);
+    private static final List<String> MODEL_FIELDS = List.of("type", "layers", "dModel", "heads", "dMlp", "activation");
+    private static final List<String> OPTIMIZER_FIELDS =
+            List.of("type", "learningRate", "weightDecay", "beta1", "beta2", "warmupSteps");
+    private static final List<String> TRAINING_FIELDS = List.of("steps", "batchSize", "seed");
+    private static final List<String> MEASURES_FIELDS = List.of("every", "mutualInformation");
+    private static final List<String> MUTUAL_INFORMATION_FIELDS = List.of("estimator", "bins");
+    private static final List<String> RESOURCES_FIELDS = List.of("device", "priority", "maxAttempts");
+
+    private final SpecLimits limits;
+
+    public SpecValidator(SpecLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    public ValidationResult validate(JsonNode root) {
+        JsonFields in = new JsonFields();
+        if (root == null || !root.isObject()) {
+            in.add(ROOT, "the spec must be a JSON object, got " + JsonFields.describe(root));
+            return new ValidationResult(null, in.violations());
+        }
+        ObjectNode spec = (ObjectNode) root;
+        in.rejectUnknown(spec, ROOT, ROOT_FIELDS);
+        String name = name(in, spec);
+        Boolean external = in.bool(spec, ROOT, "external", false);
+        ObjectNode params = in.optionalObject(spec, ROOT, "params");
+        ExperimentSpec result = Boolean.TRUE.equals(external)
+                ? externalRun(in, spec, name, params)
+                : trainedRun(in, spec, name, params);
+        return in.violations().isEmpty()
+                ? new ValidationResult(result, List.of())
+                : new ValidationResult(null, in.violations());
+    }
+
+    private static String name(JsonFields in, ObjectNode spec) {
+        String name = in.string(spec, ROOT, "name");
+        if (name == null) {
+            return null;
+        }
+        if (name.isBlank()) {
+            in.add("$.name", "must not be blank");
+        } else if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
+            in.add("$.name", "must be at most " + MAX_NAME_LENGTH + " characters, got "
+                    + name.codePointCount(0, name.length()));
+        }
+        return name;
+    }
+
+    private static ExperimentSpec externalRun(JsonFields in, ObjectNode spec, String name, ObjectNode params) {
+        for (String field : ROOT_FIELDS) {
+            if (!EXTERNAL_FIELDS.contains(field)) {
+                in.forbid(spec, ROOT, field, "not allowed for external runs: an external run has only "
+                        + String.join(", ", EXTERNAL_FIELDS));
+            }
+        }
+        return new ExperimentSpec(name, true, copy(params), null, null, null, null, null, null);
+    }
+
+    private ExperimentSpec trainedRun(JsonFields in, ObjectNode spec, String name, ObjectNode params) {
+        TaskSpec task = null;
+        if (JsonFields.value(spec, "task") == null) {
+            in.add("$.task", "is required (unless \"external\" is true)");
+        } else {
+            ObjectNode taskNode = in.section(spec, ROOT, "task");
+            task = taskNode == null ? null : task(in, taskNode);
+        }
+        ObjectNode modelNode = in.section(spec, ROOT, "model");
+        ModelSpec model = modelNode == null ? null : model(in, modelNode);
+        if (task != null && model != null) {
+            checkParameterCount(in, task, model);
+        }
+        ObjectNode trainingNode = in.section(spec, ROOT, "training");
+        TrainingSpec training = trainingNode == null ? null : training(in, trainingNode);
+        long steps = training == null ? limits.maxSteps() : training.steps();
+        ObjectNode optimizerNode = in.section(spec, ROOT, "optimizer");
+        OptimizerSpec optimizer = optimizerNode == null ? null : optimizer(in, optimizerNode, steps);
+        ObjectNode measuresNode = in.section(spec, ROOT, "measures");
+        MeasuresSpec measures = measuresNode == null ? null : measures(in, measuresNode, steps);
+        ObjectNode resourcesNode = in.section(spec, ROOT, "resources");
+        ResourcesSpec resources = resourcesNode == null ? null : resources(in, resourcesNode);
+        return new ExperimentSpec(name, false, copy(params), task, model, optimizer, training, measures, resources);
+    }
+
+    private TaskSpec task(JsonFields in, ObjectNode node) {
+        String path = "$.task";
+        in.rejectUnknown(node, path, TASK_FIELDS);
+        String type = in.choice(node, path, "type", TASK_TYPES, null);
+        boolean modular = TaskSpec.MODULAR.equals(type);
+        boolean permutation = TaskSpec.PERMUTATION.equals(type);
+        String operation = null;
+        Integer modulus = null;
+        Integer n = null;
+        boolean complete = true;
+        if (modular) {
+            in.forbid(node, path, "n", "not allowed for modular tasks: n is the degree of a permutation task; use modulus");
+            operation = in.choice(node, path, "operation", OPERATIONS, "add");
+            modulus = in.int32(node, path, "modulus", null, 2, limits.maxModulus());
+            complete = operation != null && modulus != null && divisionIsDefined(in, operation, modulus);
+        } else if (permutation) {
+            String reason = "not allowed for permutation tasks: S_n has one operation, composition; use n";
+            in.forbid(node, path, "operation", reason);
+            in.forbid(node, path, "modulus", reason);
+            n = in.int32(node, path, "n", null, MIN_PERMUTATION_DEGREE, MAX_PERMUTATION_DEGREE);
+            complete = n != null;
+        }
+        Double trainFraction = in.number(node, path, "trainFraction", permutation ? 0.5 : 0.3, Interval.open(0, 1));
+        Long seed = in.integer(node, path, "seed", 1L, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (type == null || !complete || trainFraction == null || seed == null) {
+            return null;
+        }
+        TaskSpec task = new TaskSpec(type, operation, modulus, n, trainFraction, seed);
+        long train = task.trainPairCount();
+        long test = task.pairCount() - train;
+        if (train == 0 || test == 0) {
+            in.add("$.task.trainFraction", "trainFraction " + trainFraction + " of the " + task.pairCount()
+                    + " pairs gives " + train + " train and " + test + " test pairs; both splits need at least one pair");
+        }
+        return task;
+    }
+
+    /** Division mod p needs an inverse for every b != 0, which exists exactly when p is prime. */
+    private static boolean divisionIsDefined(JsonFields in, String operation, int modulus) {
+        if (!TaskSpec.DIVISION.equals(operation) || isPrime(modulus)) {
+            return true;
+        }
+        in.add("$.task.modulus", "division modulo " + modulus + " is not well defined: " + modulus
+                + " is not prime (some b have no inverse); use a prime modulus such as " + nextPrime(modulus));
+        return false;
+    }
+
+    static boolean isPrime(int p) {
+        if (p < 2) {
+            return false;
+        }
+        for (int d = 2; (long) d * d <= p; d++) {
+            if (p % d == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int nextPrime(int p) {
+        int candidate = p + 1;
+        while (!isPrime(candidate)) {
+            candidate++;
+        }
+        return candidate;
+    }
+
+    private ModelSpec model(JsonFields in, ObjectNode node) {
+        String path = "$.model";
+        in.rejectUnknown(node, path, MODEL_FIELDS);
+        String type = in.choice(node, path, "type", List.of("transformer"), "transformer");
+        Integer layers = in.int32(node, path, "layers", 2, 1, limits.maxLayers());
+        Integer dModel = in.int32(node, path, "dModel", DEFAULT_D_MODEL, 1, limits.maxDModel());
+        Integer heads = in.int32(node, path, "heads", 4, 1, Integer.MAX_VALUE);
+        int defaultDMlp = 4 * (dModel == null ? DEFAULT_D_MODEL : dModel);
+        Integer dMlp = in.int32(node, path, "dMlp", defaultDMlp, 1, limits.maxDMlp());
+        String activation = in.choice(node, path, "activation", List.of("gelu"), "gelu");
+        if (dModel != null && heads != null && dModel % heads != 0) {
+            in.add("$.model.heads", "dModel " + dModel + " is not divisible by heads " + heads
+                    + ": each head gets dModel / heads dimensions");
+            return null;
+        }
+        if (type == null || layers == null || dModel == null || heads == null || dMlp == null || activation == null) {
+            return null;
+        }
+        return new ModelSpec(type, layers, dModel, heads, dMlp, activation);
+    }
+
+    private void checkParameterCount(JsonFields in, TaskSpec task, ModelSpec model) {
+        long count = model.parameterCount(task.classes());
+        if (count > limits.maxParameters()) {
+            in.add("$.model", "the model would have " + count + " parameters for " + task.classes()
+                    + " classes, more than the limit of " + limits.maxParameters() + "; reduce layers, dModel or dMlp");
+        }
+    }
+
+    private TrainingSpec training(JsonFields in, ObjectNode node) {
+        String path = "$.training";
+        in.rejectUnknown(node, path, TRAINING_FIELDS);
+        Long steps = in.integer(node, path, "steps", 10_000L, 1, limits.maxSteps());
+        Integer batchSize = in.int32(node, path, "batchSize", 512, 1, limits.maxBatchSize());
+        Long seed = in.integer(node, path, "seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (steps == null || batchSize == null || seed == null) {
+            return null;
+        }
+        return new TrainingSpec(steps, batchSize, seed);
+    }
+
+    private static OptimizerSpec optimizer(JsonFields in, ObjectNode node, long steps) {
+        String path = "$.optimizer";
+        in.rejectUnknown(node, path, OPTIMIZER_FIELDS);
+        String type = in.choice(node, path, "type", List.of("adamw"), "adamw");
+        Double learningRate = in.number(node, path, "learningRate", 1e-3, Interval.leftOpen(0, 1));
+        Double weightDecay = in.number(node, path, "weightDecay", 1.0, Interval.closed(0, 100));
+        Double beta1 = in.number(node, path, "beta1", 0.9, Interval.rightOpen(0, 1));
+        Double beta2 = in.number(node, path, "beta2", 0.98, Interval.rightOpen(0, 1));
+        int maxWarmup = (int) Math.min(steps, Integer.MAX_VALUE);
+        Integer warmupSteps = in.int32(node, path, "warmupSteps", Math.min(10, maxWarmup), 0, maxWarmup);
+        if (type == null || learningRate == null || weightDecay == null || beta1 == null || beta2 == null
+                || warmupSteps == null) {
+            return null;
+        }
+        return new OptimizerSpec(type, learningRate, weightDecay, beta1, beta2, warmupSteps);
+    }
+
+    private static MeasuresSpec measures(JsonFields in, ObjectNode node, long steps) {
+        String path = "$.measures";
+        in.rejectUnknown(node, path, MEASURES_FIELDS);
+        int maxEvery = (int) Math.min(steps, Integer.MAX_VALUE);
+        Integer every = in.int32(node, path, "every", Math.min(100, maxEvery), 1, maxEvery);
+        ObjectNode miNode = in.section(node, path, "mutualInformation");
+        MutualInformationSpec mutualInformation = miNode == null ? null : mutualInformation(in, miNode);
+        if (every == null || mutualInformation == null) {
+            return null;
+        }
+        return new MeasuresSpec(every, mutualInformation);
+    }
+
+    private static MutualInformationSpec mutualInformation(JsonFields in, ObjectNode node) {
+        String path = "$.measures.mutualInformation";
+        in.rejectUnknown(node, path, MUTUAL_INFORMATION_FIELDS);
+        String estimator = in.choice(node, path, "estimator", List.of("binning"), "binning");
+        Integer bins = in.int32(node, path, "bins", 30, 2, 1000);
+        if (estimator == null || bins == null) {
+            return null;
+        }
+        return new MutualInformationSpec(estimator, bins);
+    }
+
+    private static ResourcesSpec resources(JsonFields in, ObjectNode node) {
+        String path = "$.resources";
+        in.rejectUnknown(node, path, RESOURCES_FIELDS);
+        String device = in.choice(node, path, "device", List.of("cpu", "gpu"), "cpu");
+        Integer priority = in.int32(node, path, "priority", 0, -100, 100);
+        Integer maxAttempts = in.int32(node, path, "maxAttempts", 3, 1, 10);
+        if (device == null || priority == null || maxAttempts == null) {
+            return null;
+        }
+        return new ResourcesSpec(device, priority, maxAttempts);
+    }
+
+    private static ObjectNode copy(ObjectNode params) {
+        return params == null ? null : params.deepCopy();
+    }
+}

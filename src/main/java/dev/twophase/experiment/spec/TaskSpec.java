@@ -1,0 +1,42 @@
+package dev.twophase.experiment.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * An algorithmic task: {@code a op b mod p} ({@code modular}) or composition in the symmetric
+ * group S_n ({@code permutation}). {@code operation} and {@code modulus} are null for a
+ * permutation task, {@code n} is null for a modular one.
+ *
+ * @param trainFraction share of all pairs in the train split; see {@link #trainPairCount()}
+ * @param seed          seeds the train/test split
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskSpec(String type, String operation, Integer modulus, Integer n, double trainFraction, long seed) {
+
+    public static final String MODULAR = "modular";
+    public static final String PERMUTATION = "permutation";
+    public static final String DIVISION = "div";
+
+    /** Number of (a, b) inputs: p^2 for modular arithmetic (p(p-1) for division, b != 0), (n!)^2 for S_n. */
+    public long pairCount() {
+        long operands = classes();
+        return DIVISION.equals(operation) ? operands * (operands - 1) : operands * operands;
+    }
+
+    /** Output classes, which are also the operand tokens: the p residues or the n! permutations. */
+    public int classes() {
+        if (MODULAR.equals(type)) {
+            return modulus;
+        }
+        int factorial = 1;
+        for (int k = 2; k <= n; k++) {
+            factorial *= k;
+        }
+        return factorial;
+    }
+
+    /** Pairs in the train split, {@code round(trainFraction * pairCount())}; the rest form the test split. */
+    public long trainPairCount() {
+        return Math.round(trainFraction * pairCount());
+    }
+}
