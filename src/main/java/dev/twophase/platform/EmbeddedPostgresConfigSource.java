@@ -34,9 +34,10 @@ final class EmbeddedPostgresConfigSource implements ConfigSource {
     @Override
     public String getValue(String name) {
         return switch (name) {
+            // The build (augmentation) reads config too: it must neither start a server nor see a
+            // URL, or Quarkus bakes that URL into the application as a default.
             case URL -> ExecutionMode.current() == ExecutionMode.UNSET
-                    // The build (augmentation) reads config too; it must not start a server.
-                    ? "jdbc:postgresql://localhost:5432/build-time-placeholder"
+                    ? null
                     : EmbeddedPostgresServer.start(settings).jdbcUrl();
             case USERNAME -> EmbeddedPostgresServer.USER;
             case PASSWORD -> EmbeddedPostgresServer.PASSWORD;
