@@ -129,24 +129,24 @@ final class SmoothedSeries {
     }
 
     /**
-     * 1.4826 * MAD(dx) / sqrt(2) of the successive differences dx: differencing removes the
-     * slow trend, subtracting their median removes a steady slope, and the MAD ignores the few
-     * large jumps of real change points.
+     * 1.4826 * MAD(d2) / sqrt(6) of the second differences d2 = x[i+1] - 2 x[i] + x[i-1]: they
+     * cancel any locally linear trend (sd sqrt(6) sigma for white noise), and the MAD ignores the
+     * few large values at real change points.
      */
     private static double noiseSigma(double[] x) {
         if (x.length < 3) {
             return 0.0;
         }
-        double[] dx = new double[x.length - 1];
-        for (int i = 0; i < dx.length; i++) {
-            dx[i] = x[i + 1] - x[i];
+        double[] d2 = new double[x.length - 2];
+        for (int i = 0; i < d2.length; i++) {
+            d2[i] = x[i + 2] - 2.0 * x[i + 1] + x[i];
         }
-        double centre = median(dx.clone());
-        double[] deviation = new double[dx.length];
-        for (int i = 0; i < dx.length; i++) {
-            deviation[i] = Math.abs(dx[i] - centre);
+        double centre = median(d2.clone());
+        double[] deviation = new double[d2.length];
+        for (int i = 0; i < d2.length; i++) {
+            deviation[i] = Math.abs(d2[i] - centre);
         }
-        return MAD_TO_SIGMA * median(deviation) / Math.sqrt(2.0);
+        return MAD_TO_SIGMA * median(deviation) / Math.sqrt(6.0);
     }
 
     private static double median(double[] x) {
