@@ -27,7 +27,8 @@ final class InformationCompression {
         String rule = String.format(Locale.ROOT,
                 "on the moving median of %d points with tol(v) = max(%s * |v|, %s * noise sd): peak = first "
                         + "maximum; onset = first step after it from which %s stays below peak - tol; end = first "
-                        + "step after the onset within tol of the lowest later value and staying there for at least %d points (the fixed point)",
+                        + "step after the onset within tol of the lowest later value, once at least %d points are "
+                        + "there (the fixed point)",
                 settings.smoothingWindow(), settings.minimumRelativeChange(), settings.noiseMultiplier(),
                 MUTUAL_INFORMATION_TX, settings.smoothingWindow());
         int peak = mi.argMax(0, mi.size());

@@ -18,6 +18,7 @@ final class SmoothedSeries {
 
     private final long[] steps;
     private final double[] smoothed;
+    /** Robust standard deviation of the raw series' noise. */
     private final double sigma;
     private final DetectionSettings settings;
 
@@ -54,11 +55,6 @@ final class SmoothedSeries {
 
     double value(int index) {
         return smoothed[index];
-    }
-
-    /** Robust standard deviation of the point-to-point noise of the raw series. */
-    double sigma() {
-        return sigma;
     }
 
     /**
