@@ -1,0 +1,131 @@
+package dev.twophase.phase;
+
+import static dev.twophase.phase.Synthetic.piecewiseLinear;
+import static dev.twophase.phase.Synthetic.sample;
+import static dev.twophase.phase.Synthetic.until;
+import static dev.twophase.phase.Synthetic.withNoise;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.LongToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+class InformationCompressionTest {
+
+    private static final long EVERY = 250;
+    private static final double NOISE_BITS = 0.05;
+
+    /** Layer 0: I(T;X) rises to 8 bits at 3000, compresses to 3 bits at 20000, then holds. */
+    private static final LongToDoubleFunction LAYER_0 = piecewiseLinear(0, 2, 3000, 8, 20000, 3, 30000, 3);
+    /** Layer 1 peaks earlier and settles sooner: 5 bits at 2500 down to 2 bits at 12000. */
+    private static final LongToDoubleFunction LAYER_1 = piecewiseLinear(0, 1, 2500, 5, 12000, 2, 30000, 2);
+
+    private static List<Compression> compression(Series layer0, Series layer1) {
+        SortedMap<Integer, Series> layers = new TreeMap<>();
+        layers.put(0, layer0);
+        layers.put(1, layer1);
+        return new PhaseDetector().detect(new PhaseInputs(null, null, null, layers)).compression();
+    }
+
+    private static Compression compressionOf(Series series) {
+        return compression(series, Series.empty()).get(0);
+    }
+
+    @Test
+    void findsPlantedPeakOnsetAndEndPerLayer() {
+        List<Compression> layers = compression(sample(LAYER_0, 0, 30000, EVERY), sample(LAYER_1, 0, 30000, EVERY));
+
+        assertPlanted(layers.get(0), 0, LAYER_0, 3000, 20000);
+        assertPlanted(layers.get(1), 1, LAYER_1, 2500, 12000);
+        // Smoothed values: the median flattens the sharp top by two points of the decline (0.15 bits).
+        assertThat(layers.get(0).peakValue()).isCloseTo(8.0, within(0.2));
+        assertThat(layers.get(0).endValue()).isCloseTo(3.0, within(0.3));
+        assertThat(layers.get(0).metric()).isEqualTo("mi_tx");
+    }
+
+    @Test
+    void findsThemUnderNoise() {
+        for (long seed = 1; seed <= 20; seed++) {
+            List<Compression> layers = compression(withNoise(sample(LAYER_0, 0, 30000, EVERY), NOISE_BITS, seed),
+                    withNoise(sample(LAYER_1, 0, 30000, EVERY), NOISE_BITS, 1000 + seed));
+
+            assertPlanted(layers.get(0), 0, LAYER_0, 3000, 20000);
+            assertPlanted(layers.get(1), 1, LAYER_1, 2500, 12000);
+        }
+    }
+
+    /**
+     * The peak within 2 intervals of the planted one. Onset and end are confirmations, so they
+     * sit where the planted curve has moved by the tolerance (4 noise sd = 0.2 bits) plus the
+     * noise's own excursions: the onset where it has fallen 0.15 to 0.6 bits below its peak, the
+     * end where it is within 0.6 bits of its floor and no later than 2 intervals after the
+     * planted corner (over 300 seeds both stay inside these bands).
+     */
+    private static void assertPlanted(Compression c, int layer, LongToDoubleFunction planted, long peak, long end) {
+        double top = planted.applyAsDouble(peak);
+        double floor = planted.applyAsDouble(end);
+        assertThat(c.layer()).isEqualTo(layer);
+        assertThat(c.peakStep()).as("layer %d peak", layer).isCloseTo(peak, within(2 * EVERY));
+        assertThat(c.onsetStep()).as("layer %d onset", layer).isGreaterThan(c.peakStep());
+        assertThat(top - planted.applyAsDouble(c.onsetStep())).as("layer %d fall at onset", layer)
+                .isBetween(0.15, 0.6);
+        assertThat(planted.applyAsDouble(c.endStep()) - floor).as("layer %d height above floor at end", layer)
+                .isLessThanOrEqualTo(0.6);
+        assertThat(c.endStep()).as("layer %d end", layer).isLessThanOrEqualTo(end + 2 * EVERY);
+    }
+
+    @Test
+    void risingOrFlatInformationHasNoCompression() {
+        LongToDoubleFunction rising = t -> 2 + t / 5000.0;
+        LongToDoubleFunction risingThenFlat = piecewiseLinear(0, 2, 5000, 6, 30000, 6);
+
+        assertNoCompression(compressionOf(sample(rising, 0, 30000, EVERY)));
+        assertNoCompression(compressionOf(sample(risingThenFlat, 0, 30000, EVERY)));
+        for (long seed = 1; seed <= 20; seed++) {
+            assertNoCompression(compressionOf(withNoise(sample(rising, 0, 30000, EVERY), NOISE_BITS, seed)));
+            assertNoCompression(compressionOf(withNoise(sample(risingThenFlat, 0, 30000, EVERY), NOISE_BITS, seed)));
+        }
+    }
+
+    @Test
+    void noiseAroundAConstantHasNoCompression() {
+        for (long seed = 1; seed <= 20; seed++) {
+            assertNoCompression(compressionOf(withNoise(sample(t -> 5.0, 0, 30000, EVERY), NOISE_BITS, seed)));
+        }
+    }
+
+    @Test
+    void aDeclineStillUnderWayHasAnOnsetButNoEnd() {
+        Compression c = compressionOf(until(sample(LAYER_0, 0, 30000, EVERY), 10000));
+
+        assertThat(c.peakStep()).isEqualTo(3000L);
+        assertThat(c.onsetStep()).isNotNull();
+        assertThat(c.endStep()).isNull();
+        assertThat(c.endValue()).isNull();
+    }
+
+    @Test
+    void reportsEveryLayerInOrderEvenWithoutData() {
+        SortedMap<Integer, Series> layers = new TreeMap<>();
+        layers.put(3, Series.empty());
+        layers.put(1, sample(LAYER_1, 0, 30000, EVERY));
+        List<Compression> compression = new PhaseDetector().detect(new PhaseInputs(null, null, null, layers))
+                .compression();
+
+        assertThat(compression).extracting(Compression::layer).containsExactly(1, 3);
+        assertNoCompression(compression.get(1));
+        assertThat(compression.get(1).rule()).contains("peak").contains("onset").contains("end");
+    }
+
+    private static void assertNoCompression(Compression c) {
+        assertThat(c.peakStep()).isNull();
+        assertThat(c.onsetStep()).isNull();
+        assertThat(c.endStep()).isNull();
+        assertThat(c.peakValue()).isNull();
+        assertThat(c.endValue()).isNull();
+        assertThat(c.metric()).isEqualTo("mi_tx");
+    }
+}
