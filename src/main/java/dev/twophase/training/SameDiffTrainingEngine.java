@@ -16,6 +16,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -130,7 +131,7 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
         }
         float[][][] out = new float[layers][pairs.length][];
         for (int from = 0; from < pairs.length; from += FORWARD_CHUNK) {
-            int[] chunk = java.util.Arrays.copyOfRange(pairs, from, Math.min(pairs.length, from + FORWARD_CHUNK));
+            int[] chunk = Arrays.copyOfRange(pairs, from, Math.min(pairs.length, from + FORWARD_CHUNK));
             INDArray tokens = OneHot.tokens(data, chunk, dtype);
             Map<String, INDArray> result = graph.output(Map.of(TransformerGraph.TOKENS, tokens), names);
             for (int l = 0; l < layers; l++) {
@@ -199,7 +200,7 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
         SameDiff graph = open();
         Scores total = Scores.EMPTY;
         for (int from = 0; from < pairs.length; from += FORWARD_CHUNK) {
-            int[] chunk = java.util.Arrays.copyOfRange(pairs, from, Math.min(pairs.length, from + FORWARD_CHUNK));
+            int[] chunk = Arrays.copyOfRange(pairs, from, Math.min(pairs.length, from + FORWARD_CHUNK));
             INDArray tokens = OneHot.tokens(data, chunk, dtype);
             INDArray logits = graph.outputSingle(Map.of(TransformerGraph.TOKENS, tokens), TransformerGraph.LOGITS);
             total = total.plus(Scores.of(logits, data.labelsOf(chunk)));
