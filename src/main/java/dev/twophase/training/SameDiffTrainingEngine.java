@@ -1,0 +1,291 @@
+package dev.twophase.training;
+
+import dev.twophase.training.TrainingSetup.OptimizerSetup;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.ListenerVariables;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.learning.config.Adam;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link TrainingEngine} on a SameDiff graph ({@link TransformerGraph}) in float32 on the ND4J
+ * backend on the classpath.
+ *
+ * <p>Optimiser: AdamW = {@link Adam} with decoupled weight decay
+ * ({@code TrainingConfig.weightDecay(wd, true)}: after the Adam update every trainable variable
+ * also moves by {@code -lr·wd·w}, as PyTorch's AdamW; DL4J-NOTES.md), learning rate from a
+ * {@link WarmupSchedule}, epsilon 1e-8.
+ *
+ * <p>Losses are computed here from the logits, in double precision: SameDiff's reported training
+ * score includes the weight-decay norm term, which is not the cross-entropy the paper plots.
+ */
+public final class SameDiffTrainingEngine implements TrainingEngine {
+
+    /** Rows per forward pass in {@link #evaluate()} and {@link #lastPositionResiduals(Split)}: bounds memory. */
+    static final int FORWARD_CHUNK = 4096;
+
+    private final TaskDataset data;
+    private final int layers;
+    private final WarmupSchedule schedule;
+    private final MinibatchSampler sampler;
+    private final DataType dtype = DataType.FLOAT;
+    private final LogitsCapture capture = new LogitsCapture();
+    private SameDiff sd;
+    private MultiDataSet fullBatch; // built once when every step sees the whole train split
+    private int[] fullBatchLabels;
+    private long steps;
+
+    public SameDiffTrainingEngine(TrainingSetup setup) {
+        this.data = TaskDataset.of(setup.task());
+        this.layers = setup.model().layers();
+        OptimizerSetup opt = setup.optimizer();
+        this.schedule = new WarmupSchedule(opt.learningRate(), opt.warmupSteps());
+        this.sampler = new MinibatchSampler(data.indices(Split.TRAIN), setup.batchSize(), setup.seed());
+        this.sd = TransformerGraph.build(setup.model(), data.tokenVocabulary(), data.classes(), setup.seed(), dtype);
+
+        Adam adam = new Adam(schedule);
+        adam.setBeta1(opt.beta1());
+        adam.setBeta2(opt.beta2());
+        adam.setEpsilon(1e-8);
+        TrainingConfig.Builder config = new TrainingConfig.Builder()
+                .updater(adam)
+                .dataSetFeatureMapping(TransformerGraph.TOKENS)
+                .dataSetLabelMapping(TransformerGraph.LABELS);
+        if (opt.weightDecay() > 0) {
+            config.weightDecay(opt.weightDecay(), true);
+        }
+        sd.setTrainingConfig(config.build());
+    }
+
+    /** The task this engine trains on. */
+    public TaskDataset dataset() {
+        return data;
+    }
+
+    /** The learning rate step {@code step} (0-based) uses. */
+    public double learningRateAt(long step) {
+        return schedule.at(step);
+    }
+
+    @Override
+    public StepResult trainStep() {
+        SameDiff graph = open();
+        MultiDataSet batch;
+        int[] labels;
+        if (sampler.fullBatch()) {
+            if (fullBatch == null) {
+                int[] pairs = sampler.next();
+                fullBatch = batchOf(pairs);
+                fullBatchLabels = data.labelsOf(pairs);
+            }
+            batch = fullBatch;
+            labels = fullBatchLabels;
+        } else {
+            int[] pairs = sampler.next();
+            batch = batchOf(pairs);
+            labels = data.labelsOf(pairs);
+        }
+        double learningRate = schedule.at(steps);
+        capture.logits = null;
+        graph.fit(batch, capture);
+        if (capture.logits == null) {
+            throw new IllegalStateException("SameDiff did not report the logits of the training step");
+        }
+        Scores scores = Scores.of(capture.logits, labels);
+        capture.logits.close();
+        capture.logits = null;
+        if (batch != fullBatch) {
+            closeBatch(batch);
+        }
+        long step = steps++;
+        return new StepResult(step, scores.meanLoss(), scores.accuracy(), learningRate);
+    }
+
+    @Override
+    public Evaluation evaluate() {
+        Scores train = forwardScores(data.indices(Split.TRAIN));
+        Scores test = forwardScores(data.indices(Split.TEST));
+        return new Evaluation(train.meanLoss(), train.accuracy(), test.meanLoss(), test.accuracy());
+    }
+
+    @Override
+    public float[][][] lastPositionResiduals(Split split) {
+        SameDiff graph = open();
+        int[] pairs = data.indices(split);
+        String[] names = new String[layers];
+        for (int l = 0; l < layers; l++) {
+            names[l] = TransformerGraph.lastResidual(l + 1);
+        }
+        float[][][] out = new float[layers][pairs.length][];
+        for (int from = 0; from < pairs.length; from += FORWARD_CHUNK) {
+            int[] chunk = Arrays.copyOfRange(pairs, from, Math.min(pairs.length, from + FORWARD_CHUNK));
+            INDArray tokens = OneHot.tokens(data, chunk, dtype);
+            Map<String, INDArray> result = graph.output(Map.of(TransformerGraph.TOKENS, tokens), names);
+            for (int l = 0; l < layers; l++) {
+                float[][] rows = result.get(names[l]).toFloatMatrix();
+                System.arraycopy(rows, 0, out[l], from, rows.length);
+            }
+            tokens.close();
+        }
+        return out;
+    }
+
+    @Override
+    public int[] labels(Split split) {
+        return data.labels(split);
+    }
+
+    @Override
+    public int classes() {
+        return data.classes();
+    }
+
+    @Override
+    public double weightNorm() {
+        double sumOfSquares = 0;
+        for (SDVariable v : trainableVariables()) {
+            double norm = v.getArr().norm2Number().doubleValue();
+            sumOfSquares += norm * norm;
+        }
+        return Math.sqrt(sumOfSquares);
+    }
+
+    @Override
+    public long completedSteps() {
+        return steps;
+    }
+
+    /** Releases the cached batch; the graph and its optimiser state become garbage. Idempotent. */
+    @Override
+    public void close() {
+        if (sd == null) {
+            return;
+        }
+        if (fullBatch != null) {
+            closeBatch(fullBatch);
+            fullBatch = null;
+        }
+        sd = null;
+    }
+
+    /** The graph, for white-box tests (package-private on purpose). */
+    SameDiff graph() {
+        return open();
+    }
+
+    List<SDVariable> trainableVariables() {
+        List<SDVariable> out = new ArrayList<>();
+        for (SDVariable v : open().variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private Scores forwardScores(int[] pairs) {
+        SameDiff graph = open();
+        Scores total = Scores.EMPTY;
+        for (int from = 0; from < pairs.length; from += FORWARD_CHUNK) {
+            int[] chunk = Arrays.copyOfRange(pairs, from, Math.min(pairs.length, from + FORWARD_CHUNK));
+            INDArray tokens = OneHot.tokens(data, chunk, dtype);
+            INDArray logits = graph.outputSingle(Map.of(TransformerGraph.TOKENS, tokens), TransformerGraph.LOGITS);
+            total = total.plus(Scores.of(logits, data.labelsOf(chunk)));
+            tokens.close();
+        }
+        return total;
+    }
+
+    private MultiDataSet batchOf(int[] pairs) {
+        return new org.nd4j.linalg.dataset.MultiDataSet(OneHot.tokens(data, pairs, dtype), OneHot.labels(data, pairs, dtype));
+    }
+
+    private static void closeBatch(MultiDataSet batch) {
+        batch.getFeatures(0).close();
+        batch.getLabels(0).close();
+    }
+
+    private SameDiff open() {
+        if (sd == null) {
+            throw new IllegalStateException("engine is closed");
+        }
+        return sd;
+    }
+
+    /** Sum of cross-entropies (nats) and count of correct argmax predictions over some rows. */
+    record Scores(double lossSum, long correct, long count) {
+        static final Scores EMPTY = new Scores(0, 0, 0);
+
+        static Scores of(INDArray logits, int[] labels) {
+            double[][] rows = logits.castTo(DataType.DOUBLE).toDoubleMatrix();
+            double lossSum = 0;
+            long correct = 0;
+            for (int i = 0; i < rows.length; i++) {
+                double[] row = rows[i];
+                int best = 0;
+                for (int c = 1; c < row.length; c++) {
+                    if (row[c] > row[best]) {
+                        best = c;
+                    }
+                }
+                double sumExp = 0;
+                for (double v : row) {
+                    sumExp += Math.exp(v - row[best]);
+                }
+                lossSum += row[best] + Math.log(sumExp) - row[labels[i]];
+                if (best == labels[i]) {
+                    correct++;
+                }
+            }
+            return new Scores(lossSum, correct, rows.length);
+        }
+
+        Scores plus(Scores other) {
+            return new Scores(lossSum + other.lossSum, correct + other.correct, count + other.count);
+        }
+
+        double meanLoss() {
+            return count == 0 ? Double.NaN : lossSum / count;
+        }
+
+        double accuracy() {
+            return count == 0 ? Double.NaN : (double) correct / count;
+        }
+    }
+
+    /** Keeps the logits SameDiff computes on its way to the loss during {@code fit} (a copy: SameDiff reuses its buffers). */
+    private static final class LogitsCapture extends BaseListener {
+        INDArray logits;
+
+        @Override
+        public ListenerVariables requiredVariables(SameDiff sd) {
+            return ListenerVariables.builder().trainingVariables(TransformerGraph.LOGITS).build();
+        }
+
+        @Override
+        public boolean isActive(Operation operation) {
+            return operation == Operation.TRAINING;
+        }
+
+        @Override
+        public void activationAvailable(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, String varName,
+                                        INDArray activation) {
+            if (TransformerGraph.LOGITS.equals(varName)) {
+                logits = activation.dup();
+            }
+        }
+    }
+}
