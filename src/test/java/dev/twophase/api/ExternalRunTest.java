@@ -34,7 +34,7 @@ class ExternalRunTest {
 
         Response metrics = given().get("/api/v1/runs/" + runId + "/metrics");
         assertThat(TrainingRunTest.pointsOf(metrics, "train_acc"))
-                .extracting(p -> p.get(0).longValue() + "=" + p.get(1).doubleValue())
+                .extracting(p -> p.get(0).longValue() + "=" + p.get(1).floatValue())
                 .containsExactly("1=0.5", "2=0.8");
         assertThat(TrainingRunTest.pointsOf(metrics, "mi_tx")).hasSize(1);
         given().queryParam("layer", 1).get("/api/v1/runs/" + runId + "/metrics").then()
