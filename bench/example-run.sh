@@ -19,7 +19,7 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 run=""
 for _ in $(seq 1 600); do
-  run=$(curl -sf "localhost:$port/api/v1/experiments?limit=1" 2>/dev/null | json 'd["experiments"][0]["runs"][0]["id"] if d["experiments"] else ""' || true)
+  run=$(curl -sf "localhost:$port/api/v1/experiments?limit=1" 2>/dev/null | json 'd["experiments"][0]["runs"][0]["id"] if d["experiments"] else ""' 2>/dev/null || true)
   [ -n "$run" ] && break
   sleep 0.2
 done

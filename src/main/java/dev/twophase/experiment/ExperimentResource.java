@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -59,8 +60,8 @@ public class ExperimentResource {
             content = @Content(schema = @Schema(implementation = ExperimentPage.class)))
     @APIResponse(responseCode = "400", description = "Invalid paging parameter",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public ExperimentPage list(@Parameter(description = "1..500, default 50") @QueryParam("limit") String limit,
-                               @Parameter(description = ">= 0, default 0") @QueryParam("offset") String offset) {
+    public ExperimentPage list(@Parameter(description = "1..500, default 50", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("limit") String limit,
+                               @Parameter(description = ">= 0, default 0", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("offset") String offset) {
         Long l = RequestParameters.optionalLong("limit", limit, 1, 500);
         Long o = RequestParameters.optionalLong("offset", offset, 0, Integer.MAX_VALUE);
         return service.page(l == null ? 50 : l.intValue(), o == null ? 0 : o.intValue());
@@ -75,7 +76,7 @@ public class ExperimentResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such experiment",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public ExperimentView get(@PathParam("id") String id) {
+    public ExperimentView get(@Parameter(description = "Experiment id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         UUID experimentId = RequestParameters.uuid("id", id);
         return service.find(experimentId)
                 .orElseThrow(() -> ProblemException.notFound("no experiment " + experimentId));

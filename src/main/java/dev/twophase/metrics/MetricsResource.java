@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -62,12 +63,12 @@ public class MetricsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such run",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public MetricsResponse query(@PathParam("runId") String runId,
+    public MetricsResponse query(@Parameter(description = "Run id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("runId") String runId,
                                  @Parameter(description = "Series names (repeatable); all series when absent") @QueryParam("name") List<String> names,
-                                 @Parameter(description = "Layer (0 = whole model); all layers when absent") @QueryParam("layer") String layer,
-                                 @Parameter(description = "First step, inclusive") @QueryParam("fromStep") String fromStep,
-                                 @Parameter(description = "Last step, inclusive") @QueryParam("toStep") String toStep,
-                                 @Parameter(description = "Most points per series, 4..limit, default 500") @QueryParam("maxPoints") String maxPoints) {
+                                 @Parameter(description = "Layer (0 = whole model); all layers when absent", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("layer") String layer,
+                                 @Parameter(description = "First step, inclusive", schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @QueryParam("fromStep") String fromStep,
+                                 @Parameter(description = "Last step, inclusive", schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @QueryParam("toStep") String toStep,
+                                 @Parameter(description = "Most points per series, 4..twophase.limits.max-query-points, default 500", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("maxPoints") String maxPoints) {
         UUID id = RequestParameters.uuid("runId", runId);
         requireRun(id);
         for (String name : names) {
@@ -119,7 +120,8 @@ public class MetricsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The run is trained by twophase; only external runs take uploads",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public IngestResponse ingest(@PathParam("runId") String runId, String body) {
+    public IngestResponse ingest(@Parameter(description = "Run id of an external run", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("runId") String runId,
+                                 String body) {
         UUID id = RequestParameters.uuid("runId", runId);
         String state = requireRun(id);
         MetricBatchParser.Parsed parsed = MetricBatchParser.parse(StrictJson.parse(body),

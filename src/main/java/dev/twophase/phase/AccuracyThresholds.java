@@ -25,7 +25,8 @@ final class AccuracyThresholds {
         SmoothedSeries acc = SmoothedSeries.of(trainAccuracy, settings);
         int end = firstIndexStayingAtOrAbove(acc, threshold);
         String rule = String.format(Locale.ROOT,
-                "first step from which %s (moving median of %d points) stays >= %s for all later points",
+                "first step from which %1$s (moving median of %2$d points) stays >= %3$s for all later points "
+                        + "(near the first point, where the median window is cut short, the first measured %1$s >= %3$s)",
                 TRAIN_ACCURACY, settings.smoothingWindow(), threshold);
         return new Fitting(end < 0 ? null : acc.step(end), TRAIN_ACCURACY, threshold, rule);
     }
@@ -47,20 +48,30 @@ final class AccuracyThresholds {
             double baseline = acc.value(acc.argMin(0, step));
             double level = baseline + fraction * (threshold - baseline);
             int last = step - 1;
-            while (acc.value(last) > level) {
+            while (last > 0 && acc.value(last) > level) {
                 last--;
             }
             onset = acc.step(last);
         }
         String rule = String.format(Locale.ROOT,
-                "step: first step from which %s (moving median of %d points) stays >= %s; onset: last step "
-                        + "before it with %s <= b + %s * (%s - b), b = the lowest %s before it",
-                TEST_ACCURACY, settings.smoothingWindow(), threshold, TEST_ACCURACY, fraction, threshold,
-                TEST_ACCURACY);
+                "step: first step from which %1$s (moving median of %3$d points) stays >= %2$s for all later "
+                        + "points; onset: last step before it with %1$s <= b + %4$s * (%2$s - b), "
+                        + "b = the lowest %1$s before it (the first step if the rise began before it)",
+                TEST_ACCURACY, threshold, settings.smoothingWindow(), fraction);
         return new Generalization(onset, step < 0 ? null : acc.step(step), TEST_ACCURACY, threshold, rule);
     }
 
-    private static int firstIndexStayingAtOrAbove(SmoothedSeries acc, double threshold) {
-        return acc.firstIndexFromWhichAll(0, a -> a >= threshold);
+    /**
+     * The smoothed series decides that the threshold is held for good. Within half a window of
+     * the first point the median window is cut short and dominated by later points, so there the
+     * step is moved to the first measured value that reaches the threshold.
+     */
+    private int firstIndexStayingAtOrAbove(SmoothedSeries acc, double threshold) {
+        int first = acc.firstIndexFromWhichAll(0, a -> a >= threshold);
+        int truncated = settings.smoothingWindow() / 2;
+        while (first >= 0 && first < truncated && first < acc.size() && acc.rawValue(first) < threshold) {
+            first++;
+        }
+        return first < acc.size() ? first : -1;
     }
 }

@@ -17,13 +17,15 @@ final class SmoothedSeries {
     private static final double MAD_TO_SIGMA = 1.4826;
 
     private final long[] steps;
+    private final double[] raw;
     private final double[] smoothed;
     /** Robust standard deviation of the raw series' noise. */
     private final double sigma;
     private final DetectionSettings settings;
 
-    private SmoothedSeries(long[] steps, double[] smoothed, double sigma, DetectionSettings settings) {
+    private SmoothedSeries(long[] steps, double[] raw, double[] smoothed, double sigma, DetectionSettings settings) {
         this.steps = steps;
+        this.raw = raw;
         this.smoothed = smoothed;
         this.sigma = sigma;
         this.settings = settings;
@@ -42,7 +44,7 @@ final class SmoothedSeries {
         }
         steps = Arrays.copyOf(steps, finite);
         raw = Arrays.copyOf(raw, finite);
-        return new SmoothedSeries(steps, movingMedian(raw, settings.smoothingWindow()), noiseSigma(raw), settings);
+        return new SmoothedSeries(steps, raw, movingMedian(raw, settings.smoothingWindow()), noiseSigma(raw), settings);
     }
 
     int size() {
@@ -55,6 +57,11 @@ final class SmoothedSeries {
 
     double value(int index) {
         return smoothed[index];
+    }
+
+    /** The measured (unsmoothed) value. */
+    double rawValue(int index) {
+        return raw[index];
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -77,7 +77,7 @@ class TrainingRunTest {
 
         String csv = given().accept("text/csv").queryParam("name", "train_acc")
                 .get("/api/v1/runs/" + runId + "/metrics").then().statusCode(200)
-                .contentType(endsWith("csv")).extract().asString();
+                .contentType(startsWith("text/csv")).extract().asString();
         assertThat(csv.lines().toList()).first().isEqualTo("name,layer,step,value");
         assertThat(csv.lines().count()).isEqualTo(1 + 11);
         assertThat(csv).contains("train_acc,0,200,1.0");

@@ -123,4 +123,15 @@ class AccuracyThresholdsTest {
         assertThat(generalization.step()).isEqualTo(1200L);
         assertThat(generalization.onsetStep()).isEqualTo(1000L);
     }
+
+    @Test
+    void aJumpRightAfterTheFirstPointIsDatedAtTheJumpNotAtTheStart() {
+        // The truncated median at the first point sees mostly later points; the step must not be 0.
+        long[] steps = {0, 50, 100, 150, 200, 250};
+        double[] acc = {0.04, 1.0, 1.0, 1.0, 1.0, 1.0};
+        PhaseReport report = new PhaseDetector().detect(new PhaseInputs(Series.of(steps, acc),
+                Series.of(steps, acc), Series.empty(), new java.util.TreeMap<>()));
+        assertThat(report.fitting().endStep()).isEqualTo(50L);
+        assertThat(report.generalization().step()).isEqualTo(50L);
+    }
 }

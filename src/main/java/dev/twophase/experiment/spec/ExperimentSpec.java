@@ -1,5 +1,6 @@
 package dev.twophase.experiment.spec;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -10,7 +11,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param params free-form user metadata, kept as submitted; null when none was given
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ExperimentSpec(String name, boolean external, ObjectNode params,
-                             TaskSpec task, ModelSpec model, OptimizerSpec optimizer, TrainingSpec training,
-                             MeasuresSpec measures, ResourcesSpec resources) {
+@Schema(description = "An experiment spec; every field but name and task has a default, and the normalized spec is echoed back. Unknown fields are errors.")
+public record ExperimentSpec(@Schema(required = true, maxLength = 200) String name,
+                             @Schema(defaultValue = "false", description = "true: a run trained elsewhere that accepts metric uploads; only name and params allowed") boolean external,
+                             @Schema(description = "Free-form metadata, kept as sent") ObjectNode params,
+                             @Schema(description = "Required unless external") TaskSpec task,
+                             ModelSpec model,
+                             OptimizerSpec optimizer,
+                             TrainingSpec training,
+                             MeasuresSpec measures,
+                             ResourcesSpec resources) {
 }

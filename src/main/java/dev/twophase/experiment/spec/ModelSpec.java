@@ -1,7 +1,13 @@
 package dev.twophase.experiment.spec;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** A decoder-only transformer over the three tokens {@code a, b, =}, read at the last position. */
-public record ModelSpec(String type, int layers, int dModel, int heads, int dMlp, String activation) {
+public record ModelSpec(@Schema(enumeration = {"transformer"}, defaultValue = "transformer") String type,
+                        @Schema(minimum = "1", defaultValue = "2") int layers,
+                        @Schema(minimum = "1", defaultValue = "128", description = "divisible by heads") int dModel,
+                        @Schema(minimum = "1", defaultValue = "4") int heads,
+                        @Schema(minimum = "1", description = "default 4 * dModel") int dMlp,
+                        @Schema(enumeration = {"gelu"}, defaultValue = "gelu") String activation) {
 
     /**
      * Trainable parameters for a task with {@code classes} outputs (operand tokens = classes):

@@ -1,5 +1,6 @@
 package dev.twophase.experiment.spec;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -11,7 +12,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param seed          seeds the train/test split
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TaskSpec(String type, String operation, Integer modulus, Integer n, double trainFraction, long seed) {
+public record TaskSpec(@Schema(required = true, enumeration = {"modular", "permutation"}) String type,
+                       @Schema(enumeration = {"add", "sub", "mul", "div"}, defaultValue = "add", description = "modular only; div needs a prime modulus") String operation,
+                       @Schema(minimum = "2", description = "modular only, required there; at most twophase.limits.max-modulus") Integer modulus,
+                       @Schema(minimum = "3", maximum = "5", description = "permutation only: the group S_n") Integer n,
+                       @Schema(minimum = "0", maximum = "1", exclusiveMinimum = true, exclusiveMaximum = true, description = "default 0.3 (modular) or 0.5 (permutation)") double trainFraction,
+                       @Schema(defaultValue = "1", description = "seeds the train/test split") long seed) {
 
     public static final String MODULAR = "modular";
     public static final String PERMUTATION = "permutation";
