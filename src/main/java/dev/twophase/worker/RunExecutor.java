@@ -16,10 +16,12 @@ import dev.twophase.training.StepResult;
 import dev.twophase.training.TrainingEngine;
 import dev.twophase.training.TrainingEngineFactory;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,8 +39,10 @@ final class RunExecutor {
     private final TwophaseConfig.Worker config;
     private final MeterRegistry registry;
     private final ObjectMapper json;
+    /** Steps per second over the last heartbeat interval; 0 while idle. Backs a gauge. */
+    private final AtomicReference<Double> speed = new AtomicReference<>(0.0);
 
-    RunExecutor(RunQueue queue, MetricStore store, TrainingEngineFactory engines, TwophaseConfig.Worker config,
+    RunExecutor(String workerId, RunQueue queue, MetricStore store, TrainingEngineFactory engines, TwophaseConfig.Worker config,
                 MeterRegistry registry, ObjectMapper json) {
         this.queue = queue;
         this.store = store;
@@ -46,9 +50,20 @@ final class RunExecutor {
         this.config = config;
         this.registry = registry;
         this.json = json;
+        Gauge.builder("twophase.training.steps.per.second", speed, AtomicReference::get)
+                .description("Training speed of this worker thread over its last heartbeat interval")
+                .tags("worker", workerId, "device", config.device()).register(registry);
     }
 
     Ending execute(ClaimedRun run, BooleanSupplier stopping) throws Exception {
+        try {
+            return train(run, stopping);
+        } finally {
+            speed.set(0.0);
+        }
+    }
+
+    private Ending train(ClaimedRun run, BooleanSupplier stopping) throws Exception {
         ExperimentSpec spec = json.readValue(run.specJson(), ExperimentSpec.class);
         if (run.attempt() > 1) {
             // No checkpoint yet: a retried run starts from step 0 and rewrites its series.
@@ -84,6 +99,7 @@ final class RunExecutor {
                 long now = System.nanoTime();
                 if (now - lastBeat >= heartbeatNanos || step == totalSteps) {
                     double stepsPerSecond = (step - stepsAtLastBeat) / ((now - lastBeat) / 1e9);
+                    speed.set(stepsPerSecond);
                     Heartbeat beat = queue.heartbeat(run, step, stepsPerSecond, config.lease());
                     lastBeat = now;
                     stepsAtLastBeat = step;

@@ -68,7 +68,7 @@ public class WorkerPool {
     }
 
     private void loop(String workerId) {
-        RunExecutor executor = new RunExecutor(queue, store, engines, config.worker(), registry, json);
+        RunExecutor executor = new RunExecutor(workerId, queue, store, engines, config.worker(), registry, json);
         Duration idle = config.worker().pollInterval();
         while (!stopping.get()) {
             try {

@@ -75,6 +75,11 @@ class TrainingRunTest {
                 .body("compression[0].layer", equalTo(1))
                 .body("compression[0].metric", equalTo("mi_tx"));
 
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("twophase_training_steps_total{device=\"cpu\"}"))
+                .body(org.hamcrest.Matchers.containsString("twophase_training_steps_per_second{device=\"cpu\""))
+                .body(org.hamcrest.Matchers.containsString("twophase_runs_finished_total{device=\"cpu\",outcome=\"succeeded\"}"));
+
         String csv = given().accept("text/csv").queryParam("name", "train_acc")
                 .get("/api/v1/runs/" + runId + "/metrics").then().statusCode(200)
                 .contentType(startsWith("text/csv")).extract().asString();

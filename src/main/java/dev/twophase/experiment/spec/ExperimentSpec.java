@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @Schema(description = "An experiment spec; every field but name and task has a default, and the normalized spec is echoed back. Unknown fields are errors.")
 public record ExperimentSpec(@Schema(required = true, maxLength = 200) String name,
                              @Schema(defaultValue = "false", description = "true: a run trained elsewhere that accepts metric uploads; only name and params allowed") boolean external,
-                             @Schema(description = "Free-form metadata, kept as sent") ObjectNode params,
+                             @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT, implementation = java.util.Map.class, description = "Free-form metadata, kept as sent") ObjectNode params,
                              @Schema(description = "Required unless external") TaskSpec task,
                              ModelSpec model,
                              OptimizerSpec optimizer,
