@@ -36,6 +36,8 @@ public class MetricsResource {
     @Inject
     MetricStore store;
     @Inject
+    MetricQuery metrics;
+    @Inject
     TwophaseConfig config;
 
     /** Query result: each series downsampled to at most maxPoints points. */
@@ -83,7 +85,7 @@ public class MetricsResource {
         if (from != null && to != null && from > to) {
             throw ProblemException.invalidParameter("fromStep", "must not exceed toStep");
         }
-        return new MetricsResponse(id, store.query(id, names, l == null ? null : l.intValue(),
+        return new MetricsResponse(id, metrics.query(id, names, l == null ? null : l.intValue(),
                 from == null ? 0 : from, to == null ? MetricBatchParser.MAX_STEP : to,
                 max == null ? 500 : max.intValue()));
     }

@@ -1,7 +1,7 @@
 package dev.twophase.phase.web;
 
-import dev.twophase.metrics.FullSeries;
 import dev.twophase.metrics.MetricNames;
+import dev.twophase.metrics.MetricQuery;
 import dev.twophase.metrics.MetricStore;
 import dev.twophase.phase.Compression;
 import dev.twophase.phase.Fitting;
@@ -43,6 +43,8 @@ public class PhaseResource {
 
     @Inject
     MetricStore store;
+    @Inject
+    MetricQuery metrics;
 
     /** The report: complete is false while the run may still add points. */
     @Schema(name = "PhaseReport")
@@ -64,7 +66,7 @@ public class PhaseResource {
         UUID id = RequestParameters.uuid("runId", runId);
         String state = store.runState(id).orElseThrow(() -> ProblemException.notFound("no run " + id));
         SortedMap<Integer, Series> mi = new TreeMap<>();
-        store.readFull(id, MetricNames.MI_TX).forEach(s -> mi.put(s.layer(), Series.of(s.steps(), s.values())));
+        metrics.readFull(id, MetricNames.MI_TX).forEach(s -> mi.put(s.layer(), Series.of(s.steps(), s.values())));
         PhaseReport report = DETECTOR.detect(new PhaseInputs(
                 wholeModel(id, MetricNames.TRAIN_ACC), wholeModel(id, MetricNames.TEST_ACC),
                 wholeModel(id, MetricNames.TEST_LOSS), mi));
@@ -74,7 +76,7 @@ public class PhaseResource {
     }
 
     private Series wholeModel(UUID runId, String name) {
-        return store.readFull(runId, name).stream()
+        return metrics.readFull(runId, name).stream()
                 .filter(s -> s.layer() == MetricNames.WHOLE_MODEL)
                 .findFirst()
                 .map(s -> Series.of(s.steps(), s.values()))
