@@ -4,10 +4,16 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -20,6 +26,9 @@ public final class EmbeddedPostgresServer {
     static final String PASSWORD = "postgres";
 
     private static EmbeddedPostgresServer current;
+    /** Kept referenced so the data-directory lock lives as long as the JVM. */
+    @SuppressWarnings("unused")
+    private static FileLock dataDirectoryLock;
 
     private final EmbeddedPostgres postgres;
     private final Path dataDir;
@@ -40,6 +49,9 @@ public final class EmbeddedPostgresServer {
                     ? Files.createTempDirectory("twophase-postgres-")
                     : Path.of(settings.dataDir()).toAbsolutePath().normalize();
             Files.createDirectories(dir);
+            if (!settings.ephemeral()) {
+                claimDataDirectory(dir);
+            }
             long started = System.nanoTime();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
@@ -57,6 +69,42 @@ public final class EmbeddedPostgresServer {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + settings.dataDir()
                     + " (set QUARKUS_DATASOURCE_JDBC_URL to use an existing server)", e);
+        }
+    }
+
+    /**
+     * Holds an OS file lock beside the data directory for the JVM's lifetime: the OS drops it when
+     * the JVM dies, even by kill -9. Holding it proves no live twophase uses the directory, so a
+     * PostgreSQL still running on it was orphaned by a crashed JVM and is shut down, or the
+     * restart would fail on its postmaster.pid.
+     */
+    private static void claimDataDirectory(Path dir) throws IOException {
+        Path lockFile = dir.resolveSibling(dir.getFileName() + ".lock");
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException("the embedded PostgreSQL data directory " + dir
+                    + " is in use by another running twophase; stop it or choose another "
+                    + "twophase.embedded-postgres.data-dir");
+        }
+        dataDirectoryLock = lock;
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+        if (orphan.isPresent()) {
+            System.err.printf("twophase: stopping PostgreSQL (pid %d) left running on %s by a previous run%n", pid, dir);
+            orphan.get().destroy();
+            try {
+                orphan.get().onExit().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("PostgreSQL (pid " + pid + ") left running on " + dir
+                        + " did not stop; stop it by hand", e);
+            }
         }
     }
 

@@ -1,0 +1,89 @@
+package dev.twophase.platform;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The embedded default keeps its data across restarts, recovers from a JVM killed with -9
+ * (whose PostgreSQL keeps running, orphaned), and refuses a data directory a live instance uses.
+ * Each instance is a child JVM so it can really be killed.
+ */
+class EmbeddedPostgresRestartTest {
+
+    @TempDir
+    Path tmp;
+
+    private final List<Process> children = new ArrayList<>();
+
+    @AfterEach
+    void stopChildren() throws InterruptedException {
+        for (Process p : children) {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void survivesKillNineAndKeepsItsData() throws Exception {
+        Path dataDir = tmp.resolve("pg");
+        Process first = start(dataDir);
+        assertThat(readLine(first)).isEqualTo("READY rows=1");
+        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        assertThat(postgresRunningOn(dataDir)).as("the killed JVM's PostgreSQL is orphaned").isTrue();
+
+        Process second = start(dataDir);
+        assertThat(readLine(second)).isEqualTo("READY rows=2");
+
+        Process third = start(dataDir);
+        assertThat(third.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(third.exitValue()).isNotZero();
+        assertThat(new String(third.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("is in use by another running twophase");
+        assertThat(second.isAlive()).as("the live instance is untouched").isTrue();
+    }
+
+    private Process start(Path dataDir) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                EmbeddedPostgresProbe.class.getName(), dataDir.toString())
+                .redirectErrorStream(true).start();
+        children.add(p);
+        return p;
+    }
+
+    /** The first line starting with READY, or null when the process ends or a minute passes without one. */
+    private static String readLine(Process p) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (out.ready()) {
+                String line = out.readLine();
+                if (line != null && line.startsWith("READY")) {
+                    return line;
+                }
+            } else if (!p.isAlive()) {
+                return null;
+            } else {
+                Thread.sleep(50);
+            }
+        }
+        return null;
+    }
+
+    private static boolean postgresRunningOn(Path dataDir) {
+        return ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
+                .map(c -> c.contains("postgres") && c.contains(dataDir.toString())).orElse(false));
+    }
+}
