@@ -65,10 +65,9 @@ final class RunExecutor {
 
     private Ending train(ClaimedRun run, BooleanSupplier stopping) throws Exception {
         ExperimentSpec spec = json.readValue(run.specJson(), ExperimentSpec.class);
-        if (run.attempt() > 1) {
-            // No checkpoint yet: a retried run starts from step 0 and rewrites its series.
-            store.deleteRun(run.runId());
-        }
+        // No checkpoints yet: every attempt (a retry, or a run released by a stopping worker)
+        // starts from step 0, so what an earlier attempt wrote goes, or its later steps would linger.
+        store.deleteRun(run.runId());
         long totalSteps = spec.training().steps();
         int every = spec.measures().every();
         var mi = BinningMutualInformation.layerRange(spec.measures().mutualInformation().bins());
