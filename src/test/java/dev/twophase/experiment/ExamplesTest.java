@@ -1,0 +1,35 @@
+package dev.twophase.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.twophase.experiment.spec.SpecLimits;
+import dev.twophase.experiment.spec.SpecValidator;
+import dev.twophase.experiment.spec.ValidationResult;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every spec in examples/ is valid under the default limits, so README's examples cannot rot. */
+class ExamplesTest {
+
+    @Test
+    void everyExampleIsAValidSpec() throws IOException {
+        List<Path> examples;
+        try (Stream<Path> files = Files.list(Path.of("examples"))) {
+            examples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertThat(examples).extracting(p -> p.getFileName().toString())
+                .contains("add-mod-23.json", "s5-permutation.json", "external-run.json");
+        SpecValidator validator = new SpecValidator(SpecLimits.defaults());
+        ObjectMapper json = new ObjectMapper();
+        for (Path example : examples) {
+            ValidationResult result = validator.validate(json.readTree(example.toFile()));
+            assertThat(result.violations()).as(example.toString()).isEmpty();
+        }
+    }
+}
