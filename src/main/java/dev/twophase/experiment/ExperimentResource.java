@@ -2,7 +2,7 @@ package dev.twophase.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twophase.experiment.spec.ExperimentSpec;
-import dev.twophase.platform.Problem;
+import dev.twophase.platform.ApiDocumentation;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
 import dev.twophase.platform.StrictJson;
@@ -45,8 +45,7 @@ public class ExperimentResource {
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ExperimentSpec.class)))
     @APIResponse(responseCode = "201", description = "Created; Location names the experiment",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON or an invalid spec; errors list every violation",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
     public Response submit(String body, @Context UriInfo uri) {
         JsonNode spec = StrictJson.parse(body);
         ExperimentView created = service.submit(spec);
@@ -58,8 +57,7 @@ public class ExperimentResource {
     @Operation(summary = "List experiments, newest first")
     @APIResponse(responseCode = "200", description = "A page of experiments",
             content = @Content(schema = @Schema(implementation = ExperimentPage.class)))
-    @APIResponse(responseCode = "400", description = "Invalid paging parameter",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
     public ExperimentPage list(@Parameter(description = "1..500, default 50", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("limit") String limit,
                                @Parameter(description = ">= 0, default 0", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("offset") String offset) {
         Long l = RequestParameters.optionalLong("limit", limit, 1, 500);
@@ -72,10 +70,8 @@ public class ExperimentResource {
     @Operation(summary = "One experiment with its runs")
     @APIResponse(responseCode = "200", description = "The experiment",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a UUID",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such experiment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)
     public ExperimentView get(@Parameter(description = "Experiment id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         UUID experimentId = RequestParameters.uuid("id", id);
         return service.find(experimentId)

@@ -1,6 +1,6 @@
 package dev.twophase.experiment;
 
-import dev.twophase.platform.Problem;
+import dev.twophase.platform.ApiDocumentation;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
 import dev.twophase.queue.RunQueue;
@@ -38,10 +38,8 @@ public class RunResource {
     @Operation(summary = "A run: state, progress, speed, ETA, attempt, worker, timestamps, error")
     @APIResponse(responseCode = "200", description = "The run",
             content = @Content(schema = @Schema(implementation = RunView.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a UUID",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such run",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)
     public RunView get(@Parameter(description = "Run id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("runId") String runId) {
         return RunView.of(load(RequestParameters.uuid("runId", runId)));
     }
@@ -53,12 +51,9 @@ public class RunResource {
                     + "(within a few seconds) and keeps the metrics it wrote.")
     @APIResponse(responseCode = "202", description = "Cancelled, or cancellation requested (cancelRequested = true)",
             content = @Content(schema = @Schema(implementation = RunView.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a UUID",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such run",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The run already ended or is external",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiDocumentation.CONFLICT)
     public Response cancel(@Parameter(description = "Run id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("runId") String runId) {
         UUID id = RequestParameters.uuid("runId", runId);
         RunRecord before = load(id);

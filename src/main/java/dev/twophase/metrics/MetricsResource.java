@@ -1,6 +1,6 @@
 package dev.twophase.metrics;
 
-import dev.twophase.platform.Problem;
+import dev.twophase.platform.ApiDocumentation;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
 import dev.twophase.platform.StrictJson;
@@ -61,10 +61,8 @@ public class MetricsResource {
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MetricsResponse.class)),
                     @Content(mediaType = CSV, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
                             description = "name,layer,step,value rows"))})
-    @APIResponse(responseCode = "400", description = "Invalid parameter",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such run",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)
     public MetricsResponse query(@Parameter(description = "Run id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("runId") String runId,
                                  @Parameter(description = "Series names (repeatable); all series when absent") @QueryParam("name") List<String> names,
                                  @Parameter(description = "Layer (0 = whole model); all layers when absent", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("layer") String layer,
@@ -116,12 +114,9 @@ public class MetricsResource {
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = MetricBatch.class)))
     @APIResponse(responseCode = "200", description = "Stored",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed body; errors name every bad field",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such run",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The run is trained by twophase; only external runs take uploads",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiDocumentation.CONFLICT)
     public IngestResponse ingest(@Parameter(description = "Run id of an external run", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("runId") String runId,
                                  String body) {
         UUID id = RequestParameters.uuid("runId", runId);

@@ -22,6 +22,6 @@ public final class EmbeddedPostgresProbe {
                 System.out.println("READY rows=" + rs.getLong(1));
             }
         }
-        Thread.sleep(Long.MAX_VALUE);
+        new java.util.concurrent.CountDownLatch(1).await();
     }
 }

@@ -7,10 +7,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,23 +65,22 @@ class EmbeddedPostgresRestartTest {
         return p;
     }
 
-    /** The first line starting with READY, or null when the process ends or a minute passes without one. */
+    /** The first line starting with READY, or null when the process ends without one; a minute at most. */
     private static String readLine(Process p) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (out.ready()) {
-                String line = out.readLine();
-                if (line != null && line.startsWith("READY")) {
-                    return line;
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("READY")) {
+                        return line;
+                    }
                 }
-            } else if (!p.isAlive()) {
                 return null;
-            } else {
-                Thread.sleep(50);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        }
-        return null;
+        }).get(60, TimeUnit.SECONDS);
     }
 
     private static boolean postgresRunningOn(Path dataDir) {

@@ -11,7 +11,7 @@ import dev.twophase.phase.PhaseInputs;
 import dev.twophase.phase.PhaseReport;
 import dev.twophase.phase.Series;
 import dev.twophase.phase.TestLossShape;
-import dev.twophase.platform.Problem;
+import dev.twophase.platform.ApiDocumentation;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
 import jakarta.inject.Inject;
@@ -58,10 +58,8 @@ public class PhaseResource {
                     + "every field names the metric, threshold and rule behind it; absent phases are null.")
     @APIResponse(responseCode = "200", description = "The report",
             content = @Content(schema = @Schema(implementation = RunPhases.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a UUID",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such run",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)
     public RunPhases phases(@Parameter(description = "Run id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("runId") String runId) {
         UUID id = RequestParameters.uuid("runId", runId);
         String state = store.runState(id).orElseThrow(() -> ProblemException.notFound("no run " + id));

@@ -1,0 +1,32 @@
+package dev.twophase.platform;
+
+import jakarta.ws.rs.core.Application;
+import org.eclipse.microprofile.openapi.annotations.Components;
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.info.Info;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/**
+ * The error responses every endpoint shares, declared once and referenced by name
+ * ({@code @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)}).
+ */
+@OpenAPIDefinition(
+        info = @Info(title = "twophase API", version = "0.1.0",
+                description = "Learning-dynamics experiments: submit specs, follow runs, query metrics, detect the two phases of learning."),
+        components = @Components(responses = {
+                @APIResponse(name = ApiDocumentation.BAD_REQUEST,
+                        description = "Malformed or invalid input; errors name every offending field or parameter",
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                @APIResponse(name = ApiDocumentation.NOT_FOUND, description = "No such experiment or run",
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                @APIResponse(name = ApiDocumentation.CONFLICT,
+                        description = "The run's state does not allow this (already ended, external, or trained here)",
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))}))
+public class ApiDocumentation extends Application {
+
+    public static final String BAD_REQUEST = "BadRequest";
+    public static final String NOT_FOUND = "NotFound";
+    public static final String CONFLICT = "Conflict";
+}
