@@ -9,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,13 +78,18 @@ public class MetricQuery {
         }
     }
 
-    /** Every point of the named series of a run at full resolution, one entry per layer, in step order. */
-    public List<FullSeries> readFull(UUID runId, String name) {
+    /**
+     * Every point of the named series of a run at full resolution, read over one connection:
+     * per name, one entry per layer in layer order, points in step order (absent names map to none).
+     */
+    public Map<String, List<FullSeries>> readFull(UUID runId, Collection<String> names) {
+        Map<String, List<FullSeries>> byName = new HashMap<>();
+        names.forEach(n -> byName.put(n, new ArrayList<>()));
         try (Connection c = dataSource.getConnection()) {
-            List<FullSeries> series = new ArrayList<>();
             for (MetricSeries s : seriesOf(c, runId)) {
-                if (s.name().equals(name)) {
-                    List<double[]> points = points(c, runId, name, s.layer(), 0, Long.MAX_VALUE);
+                List<FullSeries> series = byName.get(s.name());
+                if (series != null) {
+                    List<double[]> points = points(c, runId, s.name(), s.layer(), 0, Long.MAX_VALUE);
                     long[] steps = new long[points.size()];
                     double[] values = new double[points.size()];
                     for (int i = 0; i < steps.length; i++) {
@@ -92,9 +99,9 @@ public class MetricQuery {
                     series.add(new FullSeries(s.layer(), steps, values));
                 }
             }
-            return series;
+            return byName;
         } catch (SQLException e) {
-            throw new MetricStoreException("reading " + name + " of run " + runId + " failed: " + e.getMessage(), e);
+            throw new MetricStoreException("reading " + names + " of run " + runId + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.twophase.phase.web;
 
+import dev.twophase.metrics.FullSeries;
 import dev.twophase.metrics.MetricNames;
 import dev.twophase.metrics.MetricQuery;
 import dev.twophase.metrics.MetricStore;
@@ -14,6 +15,7 @@ import dev.twophase.phase.TestLossShape;
 import dev.twophase.platform.ApiDocumentation;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
+import dev.twophase.queue.RunState;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -29,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -63,21 +66,22 @@ public class PhaseResource {
     public RunPhases phases(@Parameter(description = "Run id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("runId") String runId) {
         UUID id = RequestParameters.uuid("runId", runId);
         String state = store.runState(id).orElseThrow(() -> ProblemException.notFound("no run " + id));
+        Map<String, List<FullSeries>> read = metrics.readFull(id, List.of(MetricNames.TRAIN_ACC,
+                MetricNames.TEST_ACC, MetricNames.TEST_LOSS, MetricNames.MI_TX));
         SortedMap<Integer, Series> mi = new TreeMap<>();
-        metrics.readFull(id, MetricNames.MI_TX).forEach(s -> mi.put(s.layer(), Series.of(s.steps(), s.values())));
-        PhaseReport report = DETECTOR.detect(new PhaseInputs(
-                wholeModel(id, MetricNames.TRAIN_ACC), wholeModel(id, MetricNames.TEST_ACC),
-                wholeModel(id, MetricNames.TEST_LOSS), mi));
-        boolean complete = List.of("succeeded", "failed", "cancelled").contains(state);
+        read.get(MetricNames.MI_TX).forEach(s -> mi.put(s.layer(), Series.of(s.steps(), s.values())));
+        PhaseReport report = DETECTOR.detect(new PhaseInputs(wholeModel(read.get(MetricNames.TRAIN_ACC)),
+                wholeModel(read.get(MetricNames.TEST_ACC)), wholeModel(read.get(MetricNames.TEST_LOSS)), mi));
+        boolean complete = RunState.fromDb(state).terminal();
         return new RunPhases(id, state, complete, report.fitting(), report.generalization(), report.testLoss(),
                 report.compression());
     }
 
-    private Series wholeModel(UUID runId, String name) {
-        return metrics.readFull(runId, name).stream()
+    private static Series wholeModel(List<FullSeries> layers) {
+        return layers.stream()
                 .filter(s -> s.layer() == MetricNames.WHOLE_MODEL)
                 .findFirst()
                 .map(s -> Series.of(s.steps(), s.values()))
-                .orElse(Series.of(new long[0], new double[0]));
+                .orElse(Series.empty());
     }
 }
