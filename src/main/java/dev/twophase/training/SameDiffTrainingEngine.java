@@ -122,6 +122,44 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
     }
 
     @Override
+    public float[][][] representations(Split split, Representation representation) {
+        if (representation != Representation.RESIDUAL_LAST) {
+            throw new UnsupportedOperationException("not yet implemented in this engine: " + representation);
+        }
+        return lastPositionResiduals(split);
+    }
+
+    @Override
+    public float[][] embeddedInputs(Split split) {
+        throw new UnsupportedOperationException("not yet implemented in this engine");
+    }
+
+    @Override
+    public EmbeddedForward forwardFromEmbedding(float[][] points) {
+        throw new UnsupportedOperationException("not yet implemented in this engine");
+    }
+
+    @Override
+    public double[] blockWeightNorms() {
+        throw new UnsupportedOperationException("not yet implemented in this engine");
+    }
+
+    @Override
+    public double[] blockGradientNorms() {
+        throw new UnsupportedOperationException("not yet implemented in this engine");
+    }
+
+    @Override
+    public byte[] saveState() {
+        throw new UnsupportedOperationException("not yet implemented in this engine");
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        throw new UnsupportedOperationException("not yet implemented in this engine");
+    }
+
+    @Override
     public float[][][] lastPositionResiduals(Split split) {
         SameDiff graph = open();
         int[] pairs = data.indices(split);

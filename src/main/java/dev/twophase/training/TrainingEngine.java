@@ -14,10 +14,47 @@ public interface TrainingEngine extends AutoCloseable {
     Evaluation evaluate();
 
     /**
+     * A hidden representation of every block for every input of the split in dataset order:
+     * {@code [block][sample][width]}, block 0 is layer 1; the width depends on the representation.
+     */
+    float[][][] representations(Split split, Representation representation);
+
+    /**
      * The residual stream after each block, read at the last position ("="), for every input
      * of the split in dataset order: {@code [block][sample][dModel]}, block 0 is layer 1.
      */
-    float[][][] lastPositionResiduals(Split split);
+    default float[][][] lastPositionResiduals(Split split) {
+        return representations(split, Representation.RESIDUAL_LAST);
+    }
+
+    /**
+     * The input of block 1 (token embedding plus position embedding) for every input of the split
+     * in dataset order, flattened position-major: {@code [sample][positions·dModel]}. The
+     * continuous input space in which local complexity and the linear mapping number probe.
+     */
+    float[][] embeddedInputs(Split split);
+
+    /** Runs the model from arbitrary points of the space {@link #embeddedInputs(Split)} returns. */
+    EmbeddedForward forwardFromEmbedding(float[][] points);
+
+    /** Per block (index 0 = block 1): L2 norm of the block's parameters (attention and MLP). */
+    double[] blockWeightNorms();
+
+    /**
+     * Per block (index 0 = block 1): L2 norm of the loss gradient of the block's parameters in the
+     * last {@link #trainStep()}, before any gradient filter or weight decay; zeros before the first step.
+     */
+    double[] blockGradientNorms();
+
+    /**
+     * The complete training state: parameters, optimiser moments, gradient-filter state, minibatch
+     * sampler position and RNG state, completed steps. Restoring it into an engine built from the
+     * same setup continues the same trajectory. The format is the engine's own (versioned).
+     */
+    byte[] saveState();
+
+    /** Restores what {@link #saveState()} returned; rejects state of another setup or engine. */
+    void restoreState(byte[] state);
 
     /** Labels of the split in the same order as {@link #lastPositionResiduals(Split)}. */
     int[] labels(Split split);

@@ -1,0 +1,11 @@
+package dev.twophase.training;
+
+/** Which hidden representation T of a block the progress measures read. */
+public enum Representation {
+    /** The residual stream after the block, at the last position ("="): {@code dModel} wide. The paper's T. */
+    RESIDUAL_LAST,
+    /** The block's MLP hidden activations (after GeLU) at the last position: {@code dMlp} wide. */
+    MLP_HIDDEN,
+    /** The residual stream after the block at every position, concatenated position-major: {@code positions·dModel} wide. */
+    RESIDUAL_ALL
+}
