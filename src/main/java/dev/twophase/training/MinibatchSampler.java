@@ -1,7 +1,6 @@
 package dev.twophase.training;
 
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * Which train pairs each optimiser step sees. A batch size >= the train split means full batch
@@ -9,14 +8,21 @@ import java.util.Random;
  * seeded {@link Random} at the start of every epoch and cut into consecutive batches of exactly
  * {@code batchSize}; the remainder of an epoch that cannot fill a batch is skipped (it lands
  * elsewhere in the next shuffle), so every step has the same batch size ("drop last").
+ *
+ * <p>The shuffle draws from a SplitMix64 generator (not {@link java.util.Random}) so that the whole
+ * sampler state — generator, epoch order, position — can be saved in a checkpoint and restored.
  */
 final class MinibatchSampler {
 
     private final int[] train;
     private final int batchSize;
-    private final Random random;
+    private long rng;
     private final int[] order;
     private int position;
+
+    /** Everything needed to continue the same sequence of batches. */
+    record State(long rng, int[] order, int position) {
+    }
 
     MinibatchSampler(int[] trainPairs, int batchSize, long seed) {
         if (trainPairs.length == 0 || batchSize < 1) {
@@ -24,7 +30,7 @@ final class MinibatchSampler {
         }
         this.train = trainPairs.clone();
         this.batchSize = Math.min(batchSize, trainPairs.length);
-        this.random = new Random(seed);
+        this.rng = seed;
         this.order = trainPairs.clone();
         this.position = order.length; // forces a shuffle on the first call
     }
@@ -40,7 +46,7 @@ final class MinibatchSampler {
         }
         if (position + batchSize > order.length) {
             for (int i = order.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
+                int j = (int) Math.floorMod(nextLong(), (long) (i + 1));
                 int t = order[i];
                 order[i] = order[j];
                 order[j] = t;
@@ -50,5 +56,26 @@ final class MinibatchSampler {
         int[] batch = Arrays.copyOfRange(order, position, position + batchSize);
         position += batchSize;
         return batch;
+    }
+
+    State state() {
+        return new State(rng, order.clone(), position);
+    }
+
+    void restore(State state) {
+        if (state.order().length != order.length) {
+            throw new IllegalArgumentException("sampler state is for " + state.order().length + " train pairs, not " + order.length);
+        }
+        rng = state.rng();
+        System.arraycopy(state.order(), 0, order, 0, order.length);
+        position = state.position();
+    }
+
+    /** SplitMix64 (Steele, Lea, Flood 2014). */
+    private long nextLong() {
+        long z = (rng += 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 }

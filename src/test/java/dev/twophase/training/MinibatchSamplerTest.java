@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MinibatchSamplerTest {
 
@@ -45,5 +46,22 @@ class MinibatchSamplerTest {
             differs |= !java.util.Arrays.equals(other.next(), a);
         }
         assertThat(differs).isTrue();
+    }
+
+    @Test
+    void restoredStateContinuesTheSameSequenceOfBatches() {
+        int[] train = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        MinibatchSampler original = new MinibatchSampler(train, 4, 5);
+        for (int i = 0; i < 5; i++) { // mid-epoch, after two reshuffles
+            original.next();
+        }
+        MinibatchSampler.State saved = original.state();
+        MinibatchSampler resumed = new MinibatchSampler(train, 4, 99);
+        resumed.restore(saved);
+        for (int i = 0; i < 10; i++) {
+            assertThat(resumed.next()).isEqualTo(original.next());
+        }
+        assertThatThrownBy(() -> new MinibatchSampler(new int[]{1, 2}, 1, 5).restore(saved))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
