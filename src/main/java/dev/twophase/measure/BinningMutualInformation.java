@@ -82,7 +82,7 @@ public final class BinningMutualInformation {
      * @param labels the label of each row
      */
     public Estimate estimate(float[][] activations, int[] labels) {
-        int units = validate(activations, labels);
+        int units = Activations.validate(activations, labels);
         int n = activations.length;
         double lo;
         double hi;
@@ -104,36 +104,6 @@ public final class BinningMutualInformation {
         // I(T;Y) = H(T) - sum_y p(y) H(T|Y=y); clamped because rounding may leave it a few ulps outside [0, H(T)].
         double ity = Math.min(itx, Math.max(0.0, hT - hTGivenY));
         return new Estimate(itx, ity, distinctStates, n);
-    }
-
-    private static int validate(float[][] activations, int[] labels) {
-        if (activations == null || labels == null) {
-            throw new IllegalArgumentException("activations and labels are required");
-        }
-        if (activations.length == 0) {
-            throw new IllegalArgumentException("activations must have at least one row");
-        }
-        if (activations.length != labels.length) {
-            throw new IllegalArgumentException("activations has " + activations.length
-                    + " rows but labels has " + labels.length);
-        }
-        if (activations[0] == null || activations[0].length == 0) {
-            throw new IllegalArgumentException("activation rows must have at least one unit");
-        }
-        int units = activations[0].length;
-        for (int i = 0; i < activations.length; i++) {
-            float[] row = activations[i];
-            if (row == null || row.length != units) {
-                throw new IllegalArgumentException("activation row " + i + " has "
-                        + (row == null ? "no" : row.length) + " units, expected " + units);
-            }
-            for (float a : row) {
-                if (!Float.isFinite(a)) {
-                    throw new IllegalArgumentException("activation row " + i + " holds a non-finite value");
-                }
-            }
-        }
-        return units;
     }
 
     private static double[] minMax(float[][] activations) {

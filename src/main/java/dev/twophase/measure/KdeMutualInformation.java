@@ -1,0 +1,172 @@
+package dev.twophase.measure;
+
+import java.util.Random;
+
+/**
+ * Upper and lower bounds on I(T;X) and I(T;Y) of one layer's representation with Gaussian noise added,
+ * T = h + N(0, sigma2·I) (Kolchinsky &amp; Tracey 2017, "Estimating Mixture Entropy with Pairwise
+ * Distances", arXiv 1706.02419, as used by Saxe et al. 2018; reference code artemyk/ibsgd, kde.py).
+ *
+ * <p>With D_ij = |h_i - h_j|^2 over the N inputs, the dimension-dependent constants of H(T) and
+ * H(T|X) cancel and
+ * <pre>
+ *   upper I(T;X) = -(1/N) sum_i log((1/N) sum_j exp(-D_ij / (2 sigma2)))     (KL bound)
+ *   lower I(T;X) = -(1/N) sum_i log((1/N) sum_j exp(-D_ij / (8 sigma2)))     (Bhattacharyya: 4 sigma2 for sigma2)
+ * </pre>
+ * I(T;Y) = H(T) - sum_y p(y) H(T|Y=y) uses the same estimate over each label's rows. Results in bits.
+ *
+ * <p>D comes from one matrix product, D_ij = |h_i|^2 + |h_j|^2 - 2 h_i·h_j. When N exceeds
+ * {@code probes}, the outer mean over i runs over a seeded random subset of that many rows (the
+ * inner sums still run over all N rows), which makes the cost N·probes·width instead of N²·width.
+ */
+public final class KdeMutualInformation {
+
+    /**
+     * One estimate, in bits.
+     *
+     * @param itxUpper KL upper bound on I(T;X), at most log2 N
+     * @param ityUpper I(T;Y) from the upper-bound entropies
+     * @param itxLower Bhattacharyya lower bound on I(T;X), at most {@code itxUpper}
+     * @param ityLower I(T;Y) from the lower-bound entropies
+     * @param probes   rows the outer mean ran over (N when no subset was drawn)
+     * @param samples  N
+     */
+    public record Estimate(double itxUpper, double ityUpper, double itxLower, double ityLower, int probes,
+                           int samples) {
+    }
+
+    private static final double LN2 = Math.log(2.0);
+
+    private final double sigma2;
+    private final int maxProbes;
+    private final long seed;
+
+    /**
+     * @param sigma2 variance of the added noise, positive (Saxe et al.: 0.1; Kolchinsky: 1e-3)
+     * @param probes largest number of rows the outer mean runs over; all rows when N is not larger
+     * @param seed   seeds the choice of probe rows
+     */
+    public KdeMutualInformation(double sigma2, int probes, long seed) {
+        if (!(sigma2 > 0) || !Double.isFinite(sigma2)) {
+            throw new IllegalArgumentException("sigma2 must be positive and finite, was " + sigma2);
+        }
+        if (probes < 1) {
+            throw new IllegalArgumentException("probes must be at least 1, was " + probes);
+        }
+        this.sigma2 = sigma2;
+        this.maxProbes = probes;
+        this.seed = seed;
+    }
+
+    public double sigma2() {
+        return sigma2;
+    }
+
+    public int probes() {
+        return maxProbes;
+    }
+
+    /**
+     * @param h      one row per distinct input, {@code [n][units]}, all finite
+     * @param labels the label of each row (any ints)
+     */
+    public Estimate estimate(float[][] h, int[] labels) {
+        int units = Activations.validate(h, labels);
+        int n = h.length;
+        int[] probeRows = probeRows(n);
+        int[] classOf = Activations.denseLabels(labels);
+        int[] classSize = new int[Activations.max(classOf) + 1];
+        for (int c : classOf) {
+            classSize[c]++;
+        }
+        double[] squaredNorms = new double[n];
+        for (int i = 0; i < n; i++) {
+            squaredNorms[i] = dot(h[i], h[i], units);
+        }
+        double upperScale = -1.0 / (2 * sigma2);
+        double lowerScale = -1.0 / (8 * sigma2);
+        double[] distances = new double[n];
+        double itxUpper = 0;
+        double ityUpper = 0;
+        double itxLower = 0;
+        double ityLower = 0;
+        for (int i : probeRows) {
+            float[] hi = h[i];
+            for (int j = 0; j < n; j++) {
+                // Same summation order for |h|^2 and h·h, so identical rows are exactly 0 apart.
+                distances[j] = Math.max(0.0, squaredNorms[i] + squaredNorms[j] - 2 * dot(hi, h[j], units));
+            }
+            distances[i] = 0.0;
+            int c = classOf[i];
+            // -(log((1/N) sum_j ...)) for all rows, and for the rows of i's label
+            double allUpper = Math.log(n) - logSumExp(distances, upperScale, classOf, -1);
+            double ownUpper = Math.log(classSize[c]) - logSumExp(distances, upperScale, classOf, c);
+            double allLower = Math.log(n) - logSumExp(distances, lowerScale, classOf, -1);
+            double ownLower = Math.log(classSize[c]) - logSumExp(distances, lowerScale, classOf, c);
+            itxUpper += allUpper;
+            ityUpper += allUpper - ownUpper;
+            itxLower += allLower;
+            ityLower += allLower - ownLower;
+        }
+        double toBits = 1.0 / (probeRows.length * LN2);
+        return new Estimate(itxUpper * toBits, ityUpper * toBits, itxLower * toBits, ityLower * toBits,
+                probeRows.length, n);
+    }
+
+    private int[] probeRows(int n) {
+        int m = Math.min(n, maxProbes);
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = i;
+        }
+        if (m == n) {
+            return rows;
+        }
+        // Partial Fisher-Yates: the first m entries are a uniform sample without replacement.
+        Random random = new Random(seed);
+        for (int i = 0; i < m; i++) {
+            int j = i + random.nextInt(n - i);
+            int t = rows[i];
+            rows[i] = rows[j];
+            rows[j] = t;
+        }
+        int[] probes = java.util.Arrays.copyOf(rows, m);
+        java.util.Arrays.sort(probes);
+        return probes;
+    }
+
+    /** log sum_j exp(scale·D_j) over all j (onlyClass < 0) or the j of one class; stable for tiny sigma2. */
+    private static double logSumExp(double[] distances, double scale, int[] classOf, int onlyClass) {
+        // The largest term is the smallest distance, and the row itself (distance 0) is always included.
+        double sum = 0;
+        for (int j = 0; j < distances.length; j++) {
+            if (onlyClass < 0 || classOf[j] == onlyClass) {
+                sum += Math.exp(scale * distances[j]);
+            }
+        }
+        return Math.log(sum);
+    }
+
+    /**
+     * Dot product in double (a product of two floats is exact in double, so |h_i|^2 + |h_j|^2 - 2 h_i·h_j
+     * keeps its precision for distant clusters and tiny sigma2), with four independent accumulators
+     * because the JIT does not reorder floating-point sums itself.
+     */
+    static double dot(float[] a, float[] b, int length) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (; k + 3 < length; k += 4) {
+            s0 += (double) a[k] * b[k];
+            s1 += (double) a[k + 1] * b[k + 1];
+            s2 += (double) a[k + 2] * b[k + 2];
+            s3 += (double) a[k + 3] * b[k + 3];
+        }
+        for (; k < length; k++) {
+            s0 += (double) a[k] * b[k];
+        }
+        return s0 + s1 + s2 + s3;
+    }
+}
