@@ -1,7 +1,21 @@
 package dev.twophase.experiment.spec;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-/** @param every progress measures are taken every this many optimiser steps */
+
+import java.util.List;
+
+/**
+ * @param every               progress measures are taken every this many optimiser steps
+ * @param mutualInformation   the MI estimators, the first one also writing {@code mi_tx}/{@code mi_ty}
+ * @param localComplexity     null: not measured
+ * @param linearMappingNumber null: not measured
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record MeasuresSpec(@Schema(minimum = "1", description = "evaluation and progress-measure cadence in steps; default min(100, steps)") int every,
-                           MutualInformationSpec mutualInformation) {
+                           @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                           @Schema(description = "one estimator object or a list of them; stored as a list. The first writes mi_tx/mi_ty; default: one kde estimator") List<MutualInformationSpec> mutualInformation,
+                           LocalComplexitySpec localComplexity,
+                           LinearMappingNumberSpec linearMappingNumber) {
 }

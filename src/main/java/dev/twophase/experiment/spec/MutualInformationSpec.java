@@ -1,7 +1,48 @@
 package dev.twophase.experiment.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-/** How I(T;X) of the hidden layers is estimated: {@code binning} the activations into {@code bins} bins. */
-public record MutualInformationSpec(@Schema(enumeration = {"binning"}, defaultValue = "binning") String estimator,
-                                    @Schema(minimum = "2", maximum = "1000", defaultValue = "30") int bins) {
+
+/**
+ * One estimator of I(T;X) and I(T;Y) of the hidden layers. Only the fields of its estimator are set
+ * (and echoed): {@code bins}, {@code range}, {@code lower}, {@code upper} for binning,
+ * {@code noiseVariance}, {@code probes} for kde.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(description = "An estimator of I(T;X), I(T;Y): binning (Shwartz-Ziv & Tishby 2017) or kde bounds (Kolchinsky & Tracey 2017)")
+public record MutualInformationSpec(
+        @Schema(enumeration = {"binning", "kde"}, defaultValue = "kde") String estimator,
+        @Schema(enumeration = {"residual_last", "mlp_hidden", "residual_all"}, defaultValue = "residual_last",
+                description = "T: residual stream after the block at the last position, MLP hidden activations at the last position, or the residual stream at all positions") String representation,
+        @Schema(enumeration = {"train", "test", "all"}, defaultValue = "train", description = "the inputs X over which T is read") String inputs,
+        @Schema(minimum = "2", maximum = "1000", defaultValue = "30", description = "binning: bins per unit") Integer bins,
+        @Schema(enumeration = {"adaptive", "fixed"}, defaultValue = "adaptive", description = "binning: bin edges over the layer's current min..max, or over lower..upper") String range,
+        @Schema(defaultValue = "-1", description = "binning with a fixed range: lower edge") Double lower,
+        @Schema(defaultValue = "1", description = "binning with a fixed range: upper edge") Double upper,
+        @Schema(exclusiveMinimum = true, minimum = "0", defaultValue = "0.1", description = "kde: variance sigma^2 of the added Gaussian noise") Double noiseVariance,
+        @Schema(minimum = "1", maximum = "100000", defaultValue = "1000", description = "kde: rows of the seeded probe subset the outer mean runs over when N is larger") Integer probes) {
+
+    public static final String BINNING = "binning";
+    public static final String KDE = "kde";
+    public static final String RESIDUAL_LAST = "residual_last";
+    public static final String TRAIN = "train";
+
+    /** A binning estimator over the default representation and inputs. */
+    public static MutualInformationSpec binning(int bins, String range, Double lower, Double upper) {
+        return new MutualInformationSpec(BINNING, RESIDUAL_LAST, TRAIN, bins, range, lower, upper, null, null);
+    }
+
+    /** A kde estimator over the default representation and inputs. */
+    public static MutualInformationSpec kde(double noiseVariance, int probes) {
+        return new MutualInformationSpec(KDE, RESIDUAL_LAST, TRAIN, null, null, null, null, noiseVariance, probes);
+    }
+
+    /**
+     * What its series names append to {@code mi_tx:<estimator>}: nothing for the default representation
+     * and inputs, else {@code :<representation>} and/or {@code :<inputs>}.
+     */
+    public String seriesSuffix() {
+        return (RESIDUAL_LAST.equals(representation) ? "" : ":" + representation)
+                + (TRAIN.equals(inputs) ? "" : ":" + inputs);
+    }
 }

@@ -32,8 +32,16 @@ public final class SpecValidator {
     private static final List<String> OPTIMIZER_FIELDS =
             List.of("type", "learningRate", "weightDecay", "beta1", "beta2", "warmupSteps");
     private static final List<String> TRAINING_FIELDS = List.of("steps", "batchSize", "seed");
-    private static final List<String> MEASURES_FIELDS = List.of("every", "mutualInformation");
-    private static final List<String> MUTUAL_INFORMATION_FIELDS = List.of("estimator", "bins");
+    private static final List<String> MEASURES_FIELDS =
+            List.of("every", "mutualInformation", "localComplexity", "linearMappingNumber");
+    private static final List<String> ESTIMATORS = List.of(MutualInformationSpec.BINNING, MutualInformationSpec.KDE);
+    private static final List<String> BINNING_FIELDS =
+            List.of("estimator", "representation", "inputs", "bins", "range", "lower", "upper");
+    private static final List<String> KDE_FIELDS = List.of("estimator", "representation", "inputs", "noiseVariance", "probes");
+    private static final List<String> REPRESENTATIONS = List.of(MutualInformationSpec.RESIDUAL_LAST, "mlp_hidden", "residual_all");
+    private static final List<String> INPUTS = List.of(MutualInformationSpec.TRAIN, "test", "all");
+    private static final List<String> LOCAL_COMPLEXITY_FIELDS = List.of("directions", "radius", "points");
+    private static final List<String> LINEAR_MAPPING_NUMBER_FIELDS = List.of("samples");
     private static final List<String> RESOURCES_FIELDS = List.of("device", "priority", "maxAttempts");
 
     private final SpecLimits limits;
@@ -104,7 +112,7 @@ public final class SpecValidator {
         ObjectNode optimizerNode = in.section(spec, ROOT, "optimizer");
         OptimizerSpec optimizer = optimizerNode == null ? null : optimizer(in, optimizerNode, steps);
         ObjectNode measuresNode = in.section(spec, ROOT, "measures");
-        MeasuresSpec measures = measuresNode == null ? null : measures(in, measuresNode, steps);
+        MeasuresSpec measures = measuresNode == null ? null : measures(in, measuresNode, steps, model);
         ObjectNode resourcesNode = in.section(spec, ROOT, "resources");
         ResourcesSpec resources = resourcesNode == null ? null : resources(in, resourcesNode);
         return new ExperimentSpec(name, false, copy(params), task, model, optimizer, training, measures, resources);
@@ -228,28 +236,134 @@ public final class SpecValidator {
         return new OptimizerSpec(type, learningRate, weightDecay, beta1, beta2, warmupSteps);
     }
 
-    private static MeasuresSpec measures(JsonFields in, ObjectNode node, long steps) {
+    private static MeasuresSpec measures(JsonFields in, ObjectNode node, long steps, ModelSpec model) {
         String path = "$.measures";
         in.rejectUnknown(node, path, MEASURES_FIELDS);
         int maxEvery = (int) Math.min(steps, Integer.MAX_VALUE);
         Integer every = in.int32(node, path, "every", Math.min(100, maxEvery), 1, maxEvery);
-        ObjectNode miNode = in.section(node, path, "mutualInformation");
-        MutualInformationSpec mutualInformation = miNode == null ? null : mutualInformation(in, miNode);
-        if (every == null || mutualInformation == null) {
+        List<MutualInformationSpec> estimators = mutualInformation(in, node, path + ".mutualInformation");
+        LocalComplexitySpec localComplexity = null;
+        if (JsonFields.value(node, "localComplexity") != null) {
+            ObjectNode lcNode = in.section(node, path, "localComplexity");
+            localComplexity = lcNode == null ? null : localComplexity(in, lcNode, model);
+            if (localComplexity == null) {
+                return null;
+            }
+        }
+        LinearMappingNumberSpec linearMappingNumber = null;
+        if (JsonFields.value(node, "linearMappingNumber") != null) {
+            ObjectNode lmnNode = in.section(node, path, "linearMappingNumber");
+            String lmnPath = path + ".linearMappingNumber";
+            Integer samples = lmnNode == null ? null : in.int32(lmnNode, lmnPath, "samples", 20, 2, 200);
+            if (lmnNode != null) {
+                in.rejectUnknown(lmnNode, lmnPath, LINEAR_MAPPING_NUMBER_FIELDS);
+            }
+            if (samples == null) {
+                return null;
+            }
+            linearMappingNumber = new LinearMappingNumberSpec(samples);
+        }
+        if (every == null || estimators == null) {
             return null;
         }
-        return new MeasuresSpec(every, mutualInformation);
+        return new MeasuresSpec(every, estimators, localComplexity, linearMappingNumber);
     }
 
-    private static MutualInformationSpec mutualInformation(JsonFields in, ObjectNode node) {
-        String path = "$.measures.mutualInformation";
-        in.rejectUnknown(node, path, MUTUAL_INFORMATION_FIELDS);
-        String estimator = in.choice(node, path, "estimator", List.of("binning"), "binning");
-        Integer bins = in.int32(node, path, "bins", 30, 2, 1000);
-        if (estimator == null || bins == null) {
+    /** One estimator object or a list of them; absent means one kde estimator with its defaults. */
+    private static List<MutualInformationSpec> mutualInformation(JsonFields in, ObjectNode measures, String path) {
+        JsonNode value = JsonFields.value(measures, "mutualInformation");
+        if (value == null) {
+            return List.of(MutualInformationSpec.kde(0.1, 1000));
+        }
+        if (value.isObject()) {
+            MutualInformationSpec one = estimator(in, (ObjectNode) value, path);
+            return one == null ? null : List.of(one);
+        }
+        if (!value.isArray() || value.isEmpty()) {
+            in.add(path, "must be an estimator object or a non-empty list of them, got " + JsonFields.describe(value));
             return null;
         }
-        return new MutualInformationSpec(estimator, bins);
+        List<MutualInformationSpec> estimators = new java.util.ArrayList<>();
+        java.util.Set<String> series = new java.util.HashSet<>();
+        boolean complete = true;
+        for (int i = 0; i < value.size(); i++) {
+            String at = path + "[" + i + "]";
+            JsonNode element = value.get(i);
+            if (!element.isObject()) {
+                in.add(at, "must be an estimator object, got " + JsonFields.describe(element));
+                complete = false;
+                continue;
+            }
+            MutualInformationSpec one = estimator(in, (ObjectNode) element, at);
+            if (one == null) {
+                complete = false;
+            } else if (!series.add(one.estimator() + one.seriesSuffix())) {
+                in.add(at, "repeats estimator \"" + one.estimator() + "\" on the same representation and inputs;"
+                        + " each such combination writes one series");
+                complete = false;
+            } else {
+                estimators.add(one);
+            }
+        }
+        return complete ? List.copyOf(estimators) : null;
+    }
+
+    private static MutualInformationSpec estimator(JsonFields in, ObjectNode node, String path) {
+        String estimator = in.choice(node, path, "estimator", ESTIMATORS, MutualInformationSpec.KDE);
+        if (estimator == null) {
+            return null;
+        }
+        boolean binning = MutualInformationSpec.BINNING.equals(estimator);
+        in.rejectUnknown(node, path, binning ? BINNING_FIELDS : KDE_FIELDS);
+        String representation = in.choice(node, path, "representation", REPRESENTATIONS, MutualInformationSpec.RESIDUAL_LAST);
+        String inputs = in.choice(node, path, "inputs", INPUTS, MutualInformationSpec.TRAIN);
+        if (binning) {
+            Integer bins = in.int32(node, path, "bins", 30, 2, 1000);
+            String range = in.choice(node, path, "range", List.of("adaptive", "fixed"), "adaptive");
+            Double lower = null;
+            Double upper = null;
+            if ("fixed".equals(range)) {
+                lower = in.number(node, path, "lower", -1.0, Interval.closed(-1e6, 1e6));
+                upper = in.number(node, path, "upper", 1.0, Interval.closed(-1e6, 1e6));
+                if (lower != null && upper != null && lower >= upper) {
+                    in.add(path + ".upper", "must exceed lower (" + lower + "), got " + upper);
+                    return null;
+                }
+            } else if (range != null) {
+                String reason = "only for \"range\": \"fixed\"; an adaptive range takes the layer's min..max";
+                in.forbid(node, path, "lower", reason);
+                in.forbid(node, path, "upper", reason);
+            }
+            if (representation == null || inputs == null || bins == null || range == null
+                    || ("fixed".equals(range) && (lower == null || upper == null))) {
+                return null;
+            }
+            return new MutualInformationSpec(estimator, representation, inputs, bins, range, lower, upper, null, null);
+        }
+        Double noiseVariance = in.number(node, path, "noiseVariance", 0.1, Interval.leftOpen(0, 1e6));
+        Integer probes = in.int32(node, path, "probes", 1000, 1, 100_000);
+        if (representation == null || inputs == null || noiseVariance == null || probes == null) {
+            return null;
+        }
+        return new MutualInformationSpec(estimator, representation, inputs, null, null, null, null, noiseVariance, probes);
+    }
+
+    private static LocalComplexitySpec localComplexity(JsonFields in, ObjectNode node, ModelSpec model) {
+        String path = "$.measures.localComplexity";
+        in.rejectUnknown(node, path, LOCAL_COMPLEXITY_FIELDS);
+        // The real bound is the embedding width, checked below against the model.
+        Integer directions = in.int32(node, path, "directions", 25, 1, Integer.MAX_VALUE);
+        Double radius = in.number(node, path, "radius", 0.1, Interval.leftOpen(0, 10));
+        Integer points = in.int32(node, path, "points", 50, 1, 1000);
+        if (directions != null && model != null && directions > 3 * model.dModel()) {
+            in.add(path + ".directions", "must be at most the embedding width 3·dModel = " + 3 * model.dModel()
+                    + ", got " + directions);
+            return null;
+        }
+        if (directions == null || radius == null || points == null) {
+            return null;
+        }
+        return new LocalComplexitySpec(directions, radius, points);
     }
 
     private static ResourcesSpec resources(JsonFields in, ObjectNode node) {

@@ -74,7 +74,7 @@ class SpecValidatorTest {
                 new ModelSpec("transformer", 2, 128, 4, 512, "gelu"),
                 new OptimizerSpec("adamw", 1e-3, 1.0, 0.9, 0.98, 10),
                 new TrainingSpec(3000, 512, 42),
-                new MeasuresSpec(50, new MutualInformationSpec("binning", 30)),
+                new MeasuresSpec(50, List.of(MutualInformationSpec.binning(30, "adaptive", null, null)), null, null),
                 new ResourcesSpec("cpu", 0, 3)));
     }
 
@@ -88,7 +88,7 @@ class SpecValidatorTest {
                 new ModelSpec("transformer", 2, 128, 4, 512, "gelu"),
                 new OptimizerSpec("adamw", 1e-3, 1.0, 0.9, 0.98, 10),
                 new TrainingSpec(10_000, 512, 42),
-                new MeasuresSpec(100, new MutualInformationSpec("binning", 30)),
+                new MeasuresSpec(100, List.of(MutualInformationSpec.kde(0.1, 1000)), null, null),
                 new ResourcesSpec("cpu", 0, 3)));
     }
 
@@ -105,7 +105,7 @@ class SpecValidatorTest {
         assertThat(result.spec().task().seed()).isEqualTo(1);
         assertThat(result.spec().model()).isEqualTo(new ModelSpec("transformer", 2, 64, 4, 256, "gelu"));
         assertThat(result.spec().optimizer()).isEqualTo(new OptimizerSpec("adamw", 1e-3, 1.0, 0.9, 0.98, 10));
-        assertThat(result.spec().measures().mutualInformation()).isEqualTo(new MutualInformationSpec("binning", 30));
+        assertThat(result.spec().measures().mutualInformation()).containsExactly(MutualInformationSpec.kde(0.1, 1000));
     }
 
     @Test
@@ -201,7 +201,29 @@ class SpecValidatorTest {
                 arguments(with(EXAMPLE, "/measures", "every", "0"), "$.measures.every", "between 1 and 3000"),
                 arguments(with(EXAMPLE, "/measures", "every", "3001"), "$.measures.every", "between 1 and 3000, got 3001"),
                 arguments(with(EXAMPLE, "/measures", "mutualInformation", "\"binning\""), "$.measures.mutualInformation",
-                        "must be an object"),
+                        "must be an estimator object or a non-empty list"),
+                arguments(with(EXAMPLE, "/measures", "mutualInformation", "[]"), "$.measures.mutualInformation",
+                        "non-empty list"),
+                arguments(with(EXAMPLE, "/measures", "mutualInformation", "[{\"estimator\": \"binning\"}, {\"estimator\": \"kde\", \"bins\": 3}]"),
+                        "$.measures.mutualInformation[1].bins", "unknown field"),
+                arguments(with(EXAMPLE, "/measures", "mutualInformation", "[{\"estimator\": \"kde\"}, {\"noiseVariance\": 0.001}]"),
+                        "$.measures.mutualInformation[1]", "repeats estimator \"kde\""),
+                arguments(with(EXAMPLE, "/measures", "mutualInformation", "[{\"estimator\": \"kde\", \"noiseVariance\": 0}]"),
+                        "$.measures.mutualInformation[0].noiseVariance", "(0, 1000000]"),
+                arguments(with(EXAMPLE, "/measures", "mutualInformation", "{\"estimator\": \"binning\", \"range\": \"fixed\", \"lower\": 2, \"upper\": 1}"),
+                        "$.measures.mutualInformation.upper", "must exceed lower"),
+                arguments(with(EXAMPLE, "/measures", "mutualInformation", "{\"estimator\": \"binning\", \"lower\": 2}"),
+                        "$.measures.mutualInformation.lower", "only for \"range\": \"fixed\""),
+                arguments(with(EXAMPLE, "/measures", "mutualInformation", "{\"representation\": \"attention\"}"),
+                        "$.measures.mutualInformation.representation", "\"residual_last\", \"mlp_hidden\", \"residual_all\""),
+                arguments(with(EXAMPLE, "/measures", "localComplexity", "{\"directions\": 385}"),
+                        "$.measures.localComplexity.directions", "at most the embedding width 3·dModel = 384"),
+                arguments(with(EXAMPLE, "/measures", "localComplexity", "{\"radius\": -1}"),
+                        "$.measures.localComplexity.radius", "must be a number in"),
+                arguments(with(EXAMPLE, "/measures", "linearMappingNumber", "{\"samples\": 1}"),
+                        "$.measures.linearMappingNumber.samples", "between 2 and 200"),
+                arguments(with(EXAMPLE, "/measures", "linearMappingNumber", "[]"),
+                        "$.measures.linearMappingNumber", "must be an object"),
                 arguments(with(EXAMPLE, "/measures/mutualInformation", "estimator", "\"ksg\""),
                         "$.measures.mutualInformation.estimator", "must be one of \"binning\""),
                 arguments(with(EXAMPLE, "/measures/mutualInformation", "bins", "1"), "$.measures.mutualInformation.bins",
