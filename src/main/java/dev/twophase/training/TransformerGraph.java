@@ -40,6 +40,8 @@ final class TransformerGraph {
     static final String LABELS = "labels";
     /** Unnormalised class scores at the last position, {@code [batch, classes]}. */
     static final String LOGITS = "logits";
+    /** Embedded inputs of {@link #buildFromEmbedding}, {@code [points, 3·dModel]} (token plus position embedding). */
+    static final String EMBEDDED = "embedded";
     /** Mean softmax cross-entropy over the batch (the training objective, no weight-decay term). */
     static final String LOSS = "loss";
 
@@ -56,13 +58,27 @@ final class TransformerGraph {
         return "residual_last_" + block;
     }
 
+    /** MLP pre-activations (GeLU inputs) of block {@code block}, {@code [batch·3, dMlp]}. */
+    static String mlpPreActivation(int block) {
+        return "mlp_pre_" + block;
+    }
+
+    /** MLP hidden activations (GeLU outputs) of block {@code block}, {@code [batch·3, dMlp]}. */
+    static String mlpHidden(int block) {
+        return "mlp_hidden_" + block;
+    }
+
+    /** Prefix of the names of block {@code block}'s parameters. */
+    static String blockPrefix(int block) {
+        return "block" + block + "_";
+    }
+
     static SameDiff build(ModelSetup model, int tokenVocabulary, int classes, long seed, DataType dtype) {
         int d = model.dModel();
         int heads = model.heads();
         if (d % heads != 0) {
             throw new IllegalArgumentException("dModel " + d + " is not divisible by heads " + heads);
         }
-        int dHead = d / heads;
         Random random = new Random(seed);
         SameDiff sd = SameDiff.create();
 
@@ -75,6 +91,38 @@ final class TransformerGraph {
         SDVariable embedded = tokens.mmul(tokenEmbedding).reshape(-1, POSITIONS, d).add(residual(0), positionEmbedding);
         SDVariable stream = embedded.reshape(-1, d);
 
+        SDVariable lastLayer = blocks(sd, stream, model, random, dtype);
+
+        SDVariable unembedding = weight(sd, "W_U", random, 1.0 / Math.sqrt(d), dtype, d, classes);
+        SDVariable logits = lastLayer.mmul(unembedding).rename(LOGITS);
+        sd.loss.softmaxCrossEntropy(LOSS, labels, logits, null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
+        sd.setLossVariables(LOSS);
+        return sd;
+    }
+
+    /**
+     * The same blocks and unembedding as {@link #build} fed from a placeholder {@link #EMBEDDED}
+     * ({@code [points, 3·dModel]}, position-major) instead of tokens: the model as a function of its
+     * continuous input. Parameters are zeros; the engine copies the trained values in before use.
+     */
+    static SameDiff buildFromEmbedding(ModelSetup model, int classes, DataType dtype) {
+        int d = model.dModel();
+        SameDiff sd = SameDiff.create();
+        SDVariable embedded = sd.placeHolder(EMBEDDED, dtype, -1, (long) POSITIONS * d);
+        SDVariable lastLayer = blocks(sd, embedded.reshape(-1, d), model, null, dtype);
+        weight(sd, "W_U", null, 0, dtype, d, classes);
+        lastLayer.mmul(sd.getVariable("W_U")).rename(LOGITS);
+        return sd;
+    }
+
+    /**
+     * The {@code layers} blocks on the residual stream {@code [B·3, dModel]}; returns the stream after the
+     * last block at the last position. {@code random} null: parameters start at zero.
+     */
+    private static SDVariable blocks(SameDiff sd, SDVariable stream, ModelSetup model, Random random, DataType dtype) {
+        int d = model.dModel();
+        int heads = model.heads();
+        int dHead = d / heads;
         // Additive causal mask: position i may attend to j <= i only.
         double[] maskValues = new double[POSITIONS * POSITIONS];
         for (int i = 0; i < POSITIONS; i++) {
@@ -87,7 +135,7 @@ final class TransformerGraph {
 
         SDVariable lastLayer = null;
         for (int layer = 1; layer <= model.layers(); layer++) {
-            String p = "block" + layer + "_";
+            String p = blockPrefix(layer);
             // --- causal multi-head self-attention ---
             SDVariable wq = weight(sd, p + "W_Q", random, 1.0 / Math.sqrt(d), dtype, d, d);
             SDVariable wk = weight(sd, p + "W_K", random, 1.0 / Math.sqrt(d), dtype, d, d);
@@ -110,19 +158,15 @@ final class TransformerGraph {
             SDVariable bIn = sd.var(p + "b_in", Nd4j.zeros(dtype, 1, model.dMlp()));
             SDVariable wOut = weight(sd, p + "W_out", random, 1.0 / Math.sqrt(model.dMlp()), dtype, model.dMlp(), d);
             SDVariable bOut = sd.var(p + "b_out", Nd4j.zeros(dtype, 1, d));
-            SDVariable hidden = gelu(stream.mmul(wIn).add(bIn));
+            SDVariable preActivation = stream.mmul(wIn).add(bIn).rename(mlpPreActivation(layer));
+            SDVariable hidden = gelu(preActivation).rename(mlpHidden(layer));
             stream = stream.add(hidden.mmul(wOut).add(bOut));
 
             SDVariable blockOut = stream.reshape(-1, POSITIONS, d).rename(residual(layer));
             lastLayer = blockOut.get(SDIndex.all(), SDIndex.point(POSITIONS - 1), SDIndex.all())
                     .rename(lastResidual(layer));
         }
-
-        SDVariable unembedding = weight(sd, "W_U", random, 1.0 / Math.sqrt(d), dtype, d, classes);
-        SDVariable logits = lastLayer.mmul(unembedding).rename(LOGITS);
-        sd.loss.softmaxCrossEntropy(LOSS, labels, logits, null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
-        sd.setLossVariables(LOSS);
-        return sd;
+        return lastLayer;
     }
 
     /**
@@ -140,7 +184,7 @@ final class TransformerGraph {
 
     private static SDVariable weight(SameDiff sd, String name, Random random, double std, DataType dtype, int rows, int cols) {
         double[] values = new double[rows * cols];
-        for (int i = 0; i < values.length; i++) {
+        for (int i = 0; random != null && i < values.length; i++) {
             values[i] = random.nextGaussian() * std;
         }
         return sd.var(name, Nd4j.create(values, new long[]{rows, cols}, dtype));
