@@ -2,7 +2,6 @@ package dev.twophase.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twophase.experiment.spec.ExperimentSpec;
-import dev.twophase.measure.BinningMutualInformation;
 import dev.twophase.metrics.MetricNames;
 import dev.twophase.metrics.MetricStore;
 import dev.twophase.platform.TwophaseConfig;
@@ -10,8 +9,6 @@ import dev.twophase.queue.ClaimedRun;
 import dev.twophase.queue.Heartbeat;
 import dev.twophase.queue.RunQueue;
 import dev.twophase.queue.RunState;
-import dev.twophase.training.Evaluation;
-import dev.twophase.training.Split;
 import dev.twophase.training.StepResult;
 import dev.twophase.training.TrainingEngine;
 import dev.twophase.training.TrainingEngineFactory;
@@ -70,13 +67,13 @@ final class RunExecutor {
         store.deleteRun(run.runId());
         long totalSteps = spec.training().steps();
         int every = spec.measures().every();
-        var mi = BinningMutualInformation.layerRange(spec.measures().mutualInformation().bins());
+        MeasurementPass pass = new MeasurementPass(spec.measures(), spec.training().seed());
         MetricBuffer buffer = new MetricBuffer(store, run.runId(), config.flushPoints(), config.flushInterval().toNanos());
         Counter steps = registry.counter("twophase.training.steps", "device", config.device());
         Timer measurePass = registry.timer("twophase.measure.pass", "device", config.device());
 
         try (TrainingEngine engine = engines.create(SpecMapping.toSetup(spec))) {
-            measurePass.record(() -> measure(engine, 0, null, mi, buffer));
+            measurePass.record(() -> pass.measure(engine, 0, null, buffer));
             buffer.flush();
             long heartbeatNanos = config.heartbeatInterval().toNanos();
             long lastBeat = System.nanoTime();
@@ -92,7 +89,7 @@ final class RunExecutor {
                 if (step % every == 0 || step == totalSteps) {
                     Double lr = result.learningRate();
                     long s = step;
-                    measurePass.record(() -> measure(engine, s, lr, mi, buffer));
+                    measurePass.record(() -> pass.measure(engine, s, lr, buffer));
                 }
                 buffer.flushIfDue();
                 long now = System.nanoTime();
@@ -120,28 +117,6 @@ final class RunExecutor {
             }
             buffer.flush();
             return queue.finish(run, RunState.SUCCEEDED, totalSteps, null) ? Ending.SUCCEEDED : Ending.LEASE_LOST;
-        }
-    }
-
-    /** Full-split evaluation, weight norm, learning rate (null before the first step) and I(T;X), I(T;Y) per block. */
-    private static void measure(TrainingEngine engine, long step, Double lr, BinningMutualInformation mi,
-                                MetricBuffer buffer) {
-        Evaluation e = engine.evaluate();
-        int whole = MetricNames.WHOLE_MODEL;
-        buffer.add(MetricNames.TRAIN_LOSS, whole, step, e.trainLoss());
-        buffer.add(MetricNames.TRAIN_ACC, whole, step, e.trainAccuracy());
-        buffer.add(MetricNames.TEST_LOSS, whole, step, e.testLoss());
-        buffer.add(MetricNames.TEST_ACC, whole, step, e.testAccuracy());
-        buffer.add(MetricNames.WEIGHT_NORM, whole, step, engine.weightNorm());
-        if (lr != null) {
-            buffer.add(MetricNames.LEARNING_RATE, whole, step, lr);
-        }
-        float[][][] residuals = engine.lastPositionResiduals(Split.TRAIN);
-        int[] labels = engine.labels(Split.TRAIN);
-        for (int block = 0; block < residuals.length; block++) {
-            var estimate = mi.estimate(residuals[block], labels);
-            buffer.add(MetricNames.MI_TX, block + 1, step, estimate.itx());
-            buffer.add(MetricNames.MI_TY, block + 1, step, estimate.ity());
         }
     }
 }

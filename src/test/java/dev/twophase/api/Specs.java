@@ -13,7 +13,7 @@ final class Specs {
                  "model": {"layers": 1, "dModel": 32, "heads": 4, "dMlp": 128},
                  "optimizer": {"learningRate": 3e-3, "weightDecay": 1.0, "warmupSteps": 10},
                  "training": {"steps": %d, "batchSize": 512, "seed": 42},
-                 "measures": {"every": %d, "mutualInformation": {"bins": 30}}}
+                 "measures": {"every": %d, "mutualInformation": {"estimator": "binning", "bins": 30}}}
                 """.formatted(name, steps, every);
     }
 }

@@ -24,8 +24,8 @@ public record MutualInformationSpec(
 
     public static final String BINNING = "binning";
     public static final String KDE = "kde";
-    public static final String RESIDUAL_LAST = "residual_last";
-    public static final String TRAIN = "train";
+    public static final String RESIDUAL_LAST = dev.twophase.metrics.MetricNames.DEFAULT_REPRESENTATION;
+    public static final String TRAIN = dev.twophase.metrics.MetricNames.DEFAULT_INPUTS;
 
     /** A binning estimator over the default representation and inputs. */
     public static MutualInformationSpec binning(int bins, String range, Double lower, Double upper) {
@@ -42,7 +42,6 @@ public record MutualInformationSpec(
      * and inputs, else {@code :<representation>} and/or {@code :<inputs>}.
      */
     public String seriesSuffix() {
-        return (RESIDUAL_LAST.equals(representation) ? "" : ":" + representation)
-                + (TRAIN.equals(inputs) ? "" : ":" + inputs);
+        return dev.twophase.metrics.MetricNames.miSuffix(representation, inputs);
     }
 }
