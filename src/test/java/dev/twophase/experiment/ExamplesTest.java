@@ -24,7 +24,8 @@ class ExamplesTest {
             examples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertThat(examples).extracting(p -> p.getFileName().toString())
-                .contains("add-mod-23.json", "s5-permutation.json", "external-run.json");
+                .contains("add-mod-23.json", "s5-permutation.json", "external-run.json", "paper-division.json", "paper-s5.json",
+                        "quick-two-phase.json");
         SpecValidator validator = new SpecValidator(SpecLimits.defaults());
         ObjectMapper json = new ObjectMapper();
         for (Path example : examples) {
