@@ -36,6 +36,8 @@ public final class KdeMutualInformation {
     }
 
     private static final double LN2 = Math.log(2.0);
+    /** Probe rows per pass over the data in the distance kernel. */
+    private static final int BLOCK = 8;
 
     private final double sigma2;
     private final int maxProbes;
@@ -85,28 +87,32 @@ public final class KdeMutualInformation {
         }
         double upperScale = -1.0 / (2 * sigma2);
         double lowerScale = -1.0 / (8 * sigma2);
-        double[] distances = new double[n];
+        double[][] distances = new double[BLOCK][n];
         double itxUpper = 0;
         double ityUpper = 0;
         double itxLower = 0;
         double ityLower = 0;
-        for (int i : probeRows) {
-            float[] hi = h[i];
-            for (int j = 0; j < n; j++) {
-                // Same summation order for |h|^2 and h·h, so identical rows are exactly 0 apart.
-                distances[j] = Math.max(0.0, squaredNorms[i] + squaredNorms[j] - 2 * dot(hi, h[j], units));
+        for (int from = 0; from < probeRows.length; from += BLOCK) {
+            int[] block = new int[BLOCK];
+            for (int r = 0; r < BLOCK; r++) {
+                // a short last block repeats its last probe; the repeats are computed but not counted
+                block[r] = probeRows[Math.min(from + r, probeRows.length - 1)];
             }
-            distances[i] = 0.0;
-            int c = classOf[i];
-            // -(log((1/N) sum_j ...)) for all rows, and for the rows of i's label
-            double allUpper = Math.log(n) - logSumExp(distances, upperScale, classOf, -1);
-            double ownUpper = Math.log(classSize[c]) - logSumExp(distances, upperScale, classOf, c);
-            double allLower = Math.log(n) - logSumExp(distances, lowerScale, classOf, -1);
-            double ownLower = Math.log(classSize[c]) - logSumExp(distances, lowerScale, classOf, c);
-            itxUpper += allUpper;
-            ityUpper += allUpper - ownUpper;
-            itxLower += allLower;
-            ityLower += allLower - ownLower;
+            squaredDistances(h, units, squaredNorms, block, distances);
+            for (int r = 0; r < BLOCK && from + r < probeRows.length; r++) {
+                int i = block[r];
+                distances[r][i] = 0.0;
+                int c = classOf[i];
+                // -(log((1/N) sum_j ...)) for all rows, and for the rows of i's label
+                double allUpper = Math.log(n) - logSumExp(distances[r], upperScale, classOf, -1);
+                double ownUpper = Math.log(classSize[c]) - logSumExp(distances[r], upperScale, classOf, c);
+                double allLower = Math.log(n) - logSumExp(distances[r], lowerScale, classOf, -1);
+                double ownLower = Math.log(classSize[c]) - logSumExp(distances[r], lowerScale, classOf, c);
+                itxUpper += allUpper;
+                ityUpper += allUpper - ownUpper;
+                itxLower += allLower;
+                ityLower += allLower - ownLower;
+            }
         }
         double toBits = 1.0 / (probeRows.length * LN2);
         return new Estimate(itxUpper * toBits, ityUpper * toBits, itxLower * toBits, ityLower * toBits,
@@ -148,25 +154,62 @@ public final class KdeMutualInformation {
     }
 
     /**
-     * Dot product in double (a product of two floats is exact in double, so |h_i|^2 + |h_j|^2 - 2 h_i·h_j
-     * keeps its precision for distant clusters and tiny sigma2), with four independent accumulators
-     * because the JIT does not reorder floating-point sums itself.
+     * D_ij = |h_i|^2 + |h_j|^2 - 2 h_i·h_j for the BLOCK probe rows i against every row j: each h_j is read
+     * once per block of probes (the Gram product in blocks), with one accumulator per probe.
+     */
+    private static void squaredDistances(float[][] h, int units, double[] squaredNorms, int[] block,
+                                         double[][] out) {
+        float[] p0 = h[block[0]];
+        float[] p1 = h[block[1]];
+        float[] p2 = h[block[2]];
+        float[] p3 = h[block[3]];
+        float[] p4 = h[block[4]];
+        float[] p5 = h[block[5]];
+        float[] p6 = h[block[6]];
+        float[] p7 = h[block[7]];
+        for (int j = 0; j < h.length; j++) {
+            float[] q = h[j];
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            double s4 = 0;
+            double s5 = 0;
+            double s6 = 0;
+            double s7 = 0;
+            for (int k = 0; k < units; k++) {
+                double x = q[k];
+                s0 += p0[k] * x;
+                s1 += p1[k] * x;
+                s2 += p2[k] * x;
+                s3 += p3[k] * x;
+                s4 += p4[k] * x;
+                s5 += p5[k] * x;
+                s6 += p6[k] * x;
+                s7 += p7[k] * x;
+            }
+            double nj = squaredNorms[j];
+            out[0][j] = Math.max(0.0, squaredNorms[block[0]] + nj - 2 * s0);
+            out[1][j] = Math.max(0.0, squaredNorms[block[1]] + nj - 2 * s1);
+            out[2][j] = Math.max(0.0, squaredNorms[block[2]] + nj - 2 * s2);
+            out[3][j] = Math.max(0.0, squaredNorms[block[3]] + nj - 2 * s3);
+            out[4][j] = Math.max(0.0, squaredNorms[block[4]] + nj - 2 * s4);
+            out[5][j] = Math.max(0.0, squaredNorms[block[5]] + nj - 2 * s5);
+            out[6][j] = Math.max(0.0, squaredNorms[block[6]] + nj - 2 * s6);
+            out[7][j] = Math.max(0.0, squaredNorms[block[7]] + nj - 2 * s7);
+        }
+    }
+
+    /**
+     * Dot product in double, summed in index order exactly as {@link #squaredDistances} sums, so identical
+     * rows come out exactly 0 apart; a product of two floats is exact in double, which keeps
+     * |h_i|^2 + |h_j|^2 - 2 h_i·h_j precise for distant clusters and tiny sigma2.
      */
     static double dot(float[] a, float[] b, int length) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int k = 0;
-        for (; k + 3 < length; k += 4) {
-            s0 += (double) a[k] * b[k];
-            s1 += (double) a[k + 1] * b[k + 1];
-            s2 += (double) a[k + 2] * b[k + 2];
-            s3 += (double) a[k + 3] * b[k + 3];
+        double s = 0;
+        for (int k = 0; k < length; k++) {
+            s += a[k] * (double) b[k];
         }
-        for (; k < length; k++) {
-            s0 += (double) a[k] * b[k];
-        }
-        return s0 + s1 + s2 + s3;
+        return s;
     }
 }
