@@ -137,7 +137,14 @@ class DeploymentManifestsTest {
         assertThat(path(secret, "metadata", "name")).isEqualTo(DB_SECRET);
         Set<String> exampleKeys = new LinkedHashSet<>(map(secret.get("stringData")).keySet());
         exampleKeys.addAll(map(secret.get("data")).keySet());
-        assertThat(exampleKeys).containsExactlyInAnyOrder("jdbc-url", "username", "password");
+        assertThat(exampleKeys).containsExactlyInAnyOrder("jdbc-url", "username", "password", "uri");
+        // KEDA's trigger authentication (gpu overlay) reads its key from the same Secret.
+        Map<String, Object> auth = Kustomize.render(GPU).stream()
+                .filter(o -> "TriggerAuthentication".equals(o.get("kind"))).findFirst().orElseThrow();
+        assertThat(maps(path(auth, "spec", "secretTargetRef"))).singleElement().satisfies(ref -> {
+            assertThat(ref.get("name")).isEqualTo(DB_SECRET);
+            assertThat(exampleKeys).contains(str(ref.get("key")));
+        });
 
         for (String name : List.of(API, WORKER)) {
             Map<String, Object> c = container(baseDeployment(name));
