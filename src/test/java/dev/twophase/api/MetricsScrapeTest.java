@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,10 +40,16 @@ class MetricsScrapeTest {
 
     @Test
     void aTinyRunShowsUpInEveryDocumentedMeter() throws IOException {
+        // Counters are process-wide: let runs that earlier tests left to the in-process worker finish first.
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            List<Map<String, Object>> counts = given().get("/api/v1/queue").then().statusCode(200).extract().path("counts");
+            return counts.stream().noneMatch(c -> "cpu".equals(c.get("device"))
+                    && List.of("queued", "running").contains(c.get("state")) && ((Number) c.get("count")).longValue() > 0);
+        });
         Map<String, Double> before = scrape();
         String runId = given().contentType(ContentType.JSON).body(Specs.tiny("scrape-me", STEPS, EVERY))
                 .post("/api/v1/experiments").then().statusCode(201).extract().path("runs[0].id");
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() ->
                 "succeeded".equals(given().get("/api/v1/runs/" + runId).path("state")));
 
         // The reaper refreshes the queue gauges every second in tests.
@@ -54,19 +61,30 @@ class MetricsScrapeTest {
         });
         Map<String, Double> after = scrape();
 
-        assertThat(delta(before, after, "twophase_runs_started_total{device=\"cpu\"}")).isEqualTo(1.0);
+        // On a loaded machine an attempt can lose its lease and be retried: the meters must agree with the run.
+        int attempts = given().get("/api/v1/runs/" + runId).then().extract().path("attempt");
+        assertThat(delta(before, after, "twophase_runs_started_total{device=\"cpu\"}")).isEqualTo(attempts);
         assertThat(delta(before, after, "twophase_runs_finished_total{device=\"cpu\",outcome=\"succeeded\"}"))
                 .isEqualTo(1.0);
+        assertThat(sumMatching(after, "twophase_runs_finished_total{device=\"cpu\"")
+                - sumMatching(before, "twophase_runs_finished_total{device=\"cpu\"")).isEqualTo(attempts);
         assertThat(delta(before, after, "twophase_run_duration_seconds_count{device=\"cpu\",outcome=\"succeeded\"}"))
                 .isEqualTo(1.0);
         assertThat(after.get("twophase_run_duration_seconds_sum{device=\"cpu\",outcome=\"succeeded\"}")).isPositive();
-        assertThat(delta(before, after, "twophase_training_steps_total{device=\"cpu\"}")).isEqualTo(STEPS);
-        // One measurement pass at step 0 and one every EVERY steps.
-        assertThat(delta(before, after, "twophase_measure_pass_seconds_count{device=\"cpu\"}"))
-                .isEqualTo(STEPS / EVERY + 1);
+        double steps = delta(before, after, "twophase_training_steps_total{device=\"cpu\"}");
+        double passes = delta(before, after, "twophase_measure_pass_seconds_count{device=\"cpu\"}");
+        if (attempts == 1) {
+            assertThat(steps).isEqualTo(STEPS);
+            // One measurement pass at step 0 and one every EVERY steps.
+            assertThat(passes).isEqualTo(STEPS / EVERY + 1);
+        } else {
+            assertThat(steps).isGreaterThanOrEqualTo(STEPS);
+            assertThat(passes).isGreaterThanOrEqualTo(STEPS / EVERY + 1);
+        }
+        // The step timer times every step the counter counts.
         assertThat(sumMatching(after, "twophase_training_step_seconds_count{device=\"cpu\",worker=")
                 - sumMatching(before, "twophase_training_step_seconds_count{device=\"cpu\",worker="))
-                .isEqualTo(STEPS);
+                .isEqualTo(steps);
         assertThat(keysMatching(after, "twophase_training_steps_per_second{device=\"cpu\",worker=")).isNotEmpty();
         // Each step writes train_batch_loss and train_batch_acc; the run writes at least those.
         assertThat(delta(before, after, "twophase_metric_points_written_total")).isGreaterThanOrEqualTo(2.0 * STEPS);
