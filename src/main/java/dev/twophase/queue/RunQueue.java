@@ -89,6 +89,12 @@ public class RunQueue {
     private static final String COUNTS = """
             SELECT state, device, count(*) FROM run GROUP BY state, device ORDER BY state, device""";
 
+    // Waiting time of the oldest claimable run per device class (a run in retry backoff is not
+    // waiting for a worker yet, so it is measured from its run_after).
+    private static final String OLDEST_QUEUED = """
+            SELECT device, greatest(0, extract(epoch FROM now() - min(run_after)))::float8
+              FROM run WHERE state = 'queued' AND run_after <= now() GROUP BY device""";
+
     private static final String ENQUEUE = """
             INSERT INTO run (id, experiment_id, ordinal, spec, state, device, priority, max_attempts, total_steps)
             VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)""";
@@ -225,6 +231,19 @@ public class RunQueue {
                     counts.add(new QueueCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
                 }
                 return counts;
+            }
+        });
+    }
+
+    /** Seconds the oldest claimable queued run of each device class has waited; absent devices have none. */
+    public java.util.Map<String, Double> oldestQueuedAgeSeconds() {
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(OLDEST_QUEUED); ResultSet rs = ps.executeQuery()) {
+                java.util.Map<String, Double> ages = new java.util.TreeMap<>();
+                while (rs.next()) {
+                    ages.put(rs.getString(1), rs.getDouble(2));
+                }
+                return ages;
             }
         });
     }

@@ -36,6 +36,7 @@ final class RunExecutor {
     private final TwophaseConfig.Worker config;
     private final MeterRegistry registry;
     private final ObjectMapper json;
+    private final String workerId;
     /** Steps per second over the last heartbeat interval; 0 while idle. Backs a gauge. */
     private final AtomicReference<Double> speed = new AtomicReference<>(0.0);
 
@@ -47,6 +48,7 @@ final class RunExecutor {
         this.config = config;
         this.registry = registry;
         this.json = json;
+        this.workerId = workerId;
         Gauge.builder("twophase.training.steps.per.second", speed, AtomicReference::get)
                 .description("Training speed of this worker thread over its last heartbeat interval")
                 .tags("worker", workerId, "device", config.device()).register(registry);
@@ -71,6 +73,7 @@ final class RunExecutor {
         MetricBuffer buffer = new MetricBuffer(store, run.runId(), config.flushPoints(), config.flushInterval().toNanos());
         Counter steps = registry.counter("twophase.training.steps", "device", config.device());
         Timer measurePass = registry.timer("twophase.measure.pass", "device", config.device());
+        Timer stepTime = registry.timer("twophase.training.step", "worker", workerId, "device", config.device());
 
         try (TrainingEngine engine = engines.create(SpecMapping.toSetup(spec))) {
             measurePass.record(() -> pass.measure(engine, 0, null, buffer));
@@ -79,7 +82,9 @@ final class RunExecutor {
             long lastBeat = System.nanoTime();
             long stepsAtLastBeat = 0;
             for (long step = 1; step <= totalSteps; step++) {
+                long stepStart = System.nanoTime();
                 StepResult result = engine.trainStep();
+                stepTime.record(System.nanoTime() - stepStart, java.util.concurrent.TimeUnit.NANOSECONDS);
                 if (!Double.isFinite(result.loss())) {
                     throw new IllegalStateException("training diverged: loss is " + result.loss() + " at step " + step);
                 }

@@ -7,6 +7,7 @@ import dev.twophase.queue.ClaimedRun;
 import dev.twophase.queue.RunQueue;
 import dev.twophase.training.TrainingEngineFactory;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -88,6 +89,9 @@ public class WorkerPool {
 
     private void run(RunExecutor executor, ClaimedRun run) {
         Log.infof("run %s: attempt %d/%d claimed by %s", run.runId(), run.attempt(), run.maxAttempts(), run.workerId());
+        String device = config.worker().device();
+        registry.counter("twophase.runs.started", "device", device).increment();
+        long startNanos = System.nanoTime();
         String outcome;
         try {
             outcome = executor.execute(run, stopping::get).name().toLowerCase();
@@ -97,7 +101,10 @@ public class WorkerPool {
             outcome = queue.fail(run, error, config.queue().retryBackoff()).map(s -> s == dev.twophase.queue.RunState.QUEUED ? "retried" : "failed")
                     .orElse("lease_lost");
         }
-        registry.counter("twophase.runs.finished", "outcome", outcome, "device", config.worker().device()).increment();
+        registry.counter("twophase.runs.finished", "outcome", outcome, "device", device).increment();
+        Timer.builder("twophase.run.duration").description("Wall time of one run attempt, claim to end")
+                .tags("outcome", outcome, "device", device).register(registry)
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         Log.infof("run %s: attempt %d ended: %s", run.runId(), run.attempt(), outcome);
     }
 

@@ -137,7 +137,14 @@ class DeploymentManifestsTest {
         assertThat(path(secret, "metadata", "name")).isEqualTo(DB_SECRET);
         Set<String> exampleKeys = new LinkedHashSet<>(map(secret.get("stringData")).keySet());
         exampleKeys.addAll(map(secret.get("data")).keySet());
-        assertThat(exampleKeys).containsExactlyInAnyOrder("jdbc-url", "username", "password");
+        assertThat(exampleKeys).containsExactlyInAnyOrder("jdbc-url", "username", "password", "uri");
+        // KEDA's trigger authentication (gpu overlay) reads its key from the same Secret.
+        Map<String, Object> auth = Kustomize.render(GPU).stream()
+                .filter(o -> "TriggerAuthentication".equals(o.get("kind"))).findFirst().orElseThrow();
+        assertThat(maps(path(auth, "spec", "secretTargetRef"))).singleElement().satisfies(ref -> {
+            assertThat(ref.get("name")).isEqualTo(DB_SECRET);
+            assertThat(exampleKeys).contains(str(ref.get("key")));
+        });
 
         for (String name : List.of(API, WORKER)) {
             Map<String, Object> c = container(baseDeployment(name));
@@ -351,6 +358,78 @@ class DeploymentManifestsTest {
         assertThat(imagesEntries(GPU)).containsKey("twophase-worker-gpu");
         // The API stays on the CPU image.
         assertThat(patchFor(GPU, API)).isEmpty();
+    }
+
+    @Test
+    void apiKeepsAPodThroughVoluntaryDisruptions() throws IOException {
+        Map<String, Object> pdb = baseObjects("PodDisruptionBudget").stream()
+                .filter(o -> API.equals(path(o, "metadata", "name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("PodDisruptionBudget " + API + " missing from base"));
+        Object minAvailable = path(pdb, "spec", "minAvailable");
+        assertThat(minAvailable).as("minAvailable (a count)").isInstanceOf(Integer.class);
+        int replicas = (Integer) path(baseDeployment(API), "spec", "replicas");
+        assertThat((Integer) minAvailable).as("the budget lets a drain proceed with %d replicas", replicas)
+                .isBetween(1, replicas - 1);
+        assertThat(map(path(pdb, "spec", "selector", "matchLabels")))
+                .isEqualTo(map(path(baseDeployment(API), "spec", "selector", "matchLabels")));
+    }
+
+    @Test
+    void gpuWorkersScaleWithKedaOnTheirOwnDeviceQueue() throws IOException {
+        List<Map<String, Object>> gpu = Kustomize.render(GPU);
+        Map<String, Object> scaled = only(gpu, "ScaledObject");
+        Map<String, Object> worker = gpu.stream().filter(o -> "Deployment".equals(o.get("kind"))
+                && WORKER.equals(path(o, "metadata", "name"))).findFirst().orElseThrow();
+        assertThat(path(scaled, "spec", "scaleTargetRef", "name")).isEqualTo(WORKER);
+        assertThat(path(worker, "spec", "replicas")).as("KEDA owns the replica count").isNull();
+        assertThat(path(scaled, "spec", "minReplicaCount")).as("no GPU node held while nothing waits").isEqualTo(0);
+        assertThat((Integer) path(scaled, "spec", "maxReplicaCount")).isPositive();
+
+        Map<String, Object> trigger = maps(path(scaled, "spec", "triggers")).get(0);
+        assertThat(trigger.get("type")).isEqualTo("postgresql");
+        String query = str(path(trigger, "metadata", "query"));
+        Map<String, Object> c = container(worker);
+        String device = envValue(c, "TWOPHASE_WORKER_DEVICE").orElseThrow();
+        assertThat(device).isEqualTo("gpu");
+        assertThat(query).as("the query counts the worker's own device class").contains("device = '" + device + "'");
+        // One pod per run: the target is the number of runs a pod trains at once.
+        Map<String, Object> cm = gpu.stream().filter(o -> CONFIG_MAP.equals(path(o, "metadata", "name"))).findFirst()
+                .orElseThrow();
+        assertThat(path(trigger, "metadata", "targetQueryValue")).isEqualTo(path(cm, "data", "TWOPHASE_WORKER_THREADS"));
+
+        // Long enough to checkpoint a GPU run: more than the CPU worker's.
+        Object grace = path(worker, "spec", "template", "spec", "terminationGracePeriodSeconds");
+        assertThat((Integer) grace).isGreaterThan(120);
+        assertThat(path(c, "resources", "limits", "nvidia.com/gpu")).isEqualTo(1);
+        assertThat(Kustomize.render(DEV)).noneMatch(o -> "ScaledObject".equals(o.get("kind")));
+    }
+
+    @Test
+    void grafanaProvisioningIsGeneratedFromTheDashboardFiles() throws IOException {
+        Path grafana = ROOT.resolve("grafana");
+        List<Path> dashboards;
+        try (Stream<Path> s = Files.list(grafana.resolve("dashboards"))) {
+            dashboards = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertThat(dashboards).hasSize(3);
+        Map<String, Object> cm = Kustomize.render(BASE).stream()
+                .filter(o -> "twophase-grafana-dashboards".equals(path(o, "metadata", "name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("dashboards ConfigMap missing from the base render"));
+        assertThat(map(path(cm, "metadata", "labels"))).containsEntry("grafana_dashboard", "1");
+        for (Path d : dashboards) {
+            assertThat(path(cm, "data", d.getFileName().toString())).as("%s in the ConfigMap", d.getFileName())
+                    .isEqualTo(Files.readString(d));
+        }
+        Map<String, Object> ds = Kustomize.render(BASE).stream()
+                .filter(o -> "twophase-grafana-datasources".equals(path(o, "metadata", "name"))).findFirst()
+                .orElseThrow();
+        assertThat(map(path(ds, "metadata", "labels"))).containsEntry("grafana_datasource", "1");
+    }
+
+    private static Map<String, Object> only(List<Map<String, Object>> objects, String kind) {
+        List<Map<String, Object>> found = objects.stream().filter(o -> kind.equals(o.get("kind"))).toList();
+        assertThat(found).as(kind).hasSize(1);
+        return found.get(0);
     }
 
     // ------------------------------------------------------------------ Dockerfile
