@@ -213,8 +213,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
         int layers = model.layers;
         float[][][] pre = new float[layers][points.length][];
         float[][] logits = new float[points.length][];
-        int[] indices = new int[points.length];
-        chunks(indices.length, 3, (b, from, count) -> {
+        chunks(points.length, 3, (b, from, count) -> {
             float[] x = new float[3 * b.n * d];
             for (int i = 0; i < count; i++) {
                 for (int t = 0; t < 3; t++) {

@@ -8,6 +8,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static dev.twophase.training.DirectParameters.view;
 
 /**
@@ -98,7 +101,7 @@ final class DirectTransformer {
         final INDArray dScores;     // [6, n·heads]
         final INDArray reduce;      // [n·heads]
         final INDArray reduce2;     // [n·heads]
-        private final java.util.List<INDArray> owned = new java.util.ArrayList<>();
+        private final List<INDArray> owned = new ArrayList<>();
 
         Buffers(int n, int lastQueries, boolean training) {
             this.n = n;
