@@ -95,7 +95,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
         DirectTransformer.Buffers b = trainBuffers;
         model.embed(b, parameters);
         model.forward(b, parameters);
-        Scores scores = Scores.of(b.logits, labels);
+        Scores scores = scoresOf(b.logits, labels);
         model.backward(b, parameters, gradients);
         for (int l = 0; l < gradientNorms.length; l++) {
             gradientNorms[l] = gradients.blocks[l].all().norm2Number().doubleValue();
@@ -144,7 +144,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
         Scores[] total = {Scores.EMPTY};
         int[] labels = data.labelsOf(pairs);
         forward(pairs, 1, (b, from, count) -> total[0] = total[0].plus(
-                Scores.of(b.top(b.logits, count), Arrays.copyOfRange(labels, from, from + count))));
+                scoresOf(b.top(b.logits, count), Arrays.copyOfRange(labels, from, from + count))));
         return total[0];
     }
 
@@ -171,22 +171,58 @@ public final class DirectTrainingEngine implements TrainingEngine {
         return out;
     }
 
-    /** Rows of {@code source} into {@code out[from + i]} at column {@code at}; allocates rows of {@code width}. */
+    /**
+     * Rows of {@code source} into {@code out[from + i]} at column {@code at}; allocates rows of {@code width}.
+     * One bulk copy: ND4J's {@code toFloatMatrix} runs a native operation per row.
+     */
     private static void copyRows(INDArray source, float[][] out, int from, int at, int width) {
-        float[][] rows = source.toFloatMatrix();
-        for (int i = 0; i < rows.length; i++) {
+        int rows = (int) source.rows();
+        int columns = (int) source.columns();
+        float[] flat = hostCopy(source).asFloat();
+        for (int i = 0; i < rows; i++) {
             if (out[from + i] == null) {
                 out[from + i] = new float[width];
             }
-            System.arraycopy(rows[i], 0, out[from + i], at, rows[i].length);
+            System.arraycopy(flat, i * columns, out[from + i], at, columns);
         }
+    }
+
+    /** A contiguous copy's buffer (exactly the array's elements, row-major). */
+    private static org.nd4j.linalg.api.buffer.DataBuffer hostCopy(INDArray source) {
+        return source.dup('c').data();
+    }
+
+    /** Loss and accuracy from logits with one bulk copy (see {@link #copyRows}). */
+    static Scores scoresOf(INDArray logits, int[] labels) {
+        int classes = (int) logits.columns();
+        double[] flat = hostCopy(logits).asDouble();
+        double lossSum = 0;
+        long correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int row = i * classes;
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (flat[row + c] > flat[row + best]) {
+                    best = c;
+                }
+            }
+            double sumExp = 0;
+            for (int c = 0; c < classes; c++) {
+                sumExp += Math.exp(flat[row + c] - flat[row + best]);
+            }
+            lossSum += flat[row + best] + Math.log(sumExp) - flat[row + labels[i]];
+            correct += best == labels[i] ? 1 : 0;
+        }
+        return new Scores(lossSum, correct, labels.length);
     }
 
     @Override
     public float[][] embeddedInputs(Split split) {
         open();
-        float[][] tokens = parameters.tokenEmbedding.castTo(DataType.FLOAT).toFloatMatrix();
-        float[][] positions = parameters.positionEmbedding.castTo(DataType.FLOAT).toFloatMatrix();
+        float[][] tokens = new float[model.vocabulary][];
+        copyRows(parameters.tokenEmbedding, tokens, 0, 0, model.d);
+        float[][] positions = new float[3][];
+        copyRows(parameters.positionEmbedding, positions, 0, 0, model.d);
         int d = model.d;
         int[] pairs = data.indices(split);
         float[][] out = new float[pairs.length][3 * d];
@@ -430,7 +466,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
             model.loadLabels(b, labels);
             model.embed(b, parameters);
             model.forward(b, parameters);
-            double loss = Scores.of(b.logits, labels).meanLoss();
+            double loss = scoresOf(b.logits, labels).meanLoss();
             model.backward(b, parameters, gradients);
             return loss;
         }
