@@ -40,6 +40,10 @@ public interface TwophaseConfig {
         @WithDefault("1")
         int threads();
 
+        /** Training engine: direct (hand-written ND4J, the fast default) or samediff (the graph reference). */
+        @WithDefault("direct")
+        String engine();
+
         @WithDefault("30s")
         Duration lease();
 

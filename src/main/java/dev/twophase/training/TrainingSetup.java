@@ -21,8 +21,36 @@ public record TrainingSetup(TaskSetup task, ModelSetup model, OptimizerSetup opt
     public record ModelSetup(int layers, int dModel, int heads, int dMlp) {
     }
 
-    /** AdamW with linear learning-rate warm-up. */
+    /** AdamW with linear learning-rate warm-up, optionally on Grokfast-filtered gradients. */
     public record OptimizerSetup(double learningRate, double weightDecay, double beta1, double beta2,
-                                 int warmupSteps) {
+                                 int warmupSteps, GradientFilterSetup gradientFilter) {
+
+        public OptimizerSetup {
+            gradientFilter = gradientFilter == null ? GradientFilterSetup.NONE : gradientFilter;
+        }
+
+        /** Without a gradient filter. */
+        public OptimizerSetup(double learningRate, double weightDecay, double beta1, double beta2, int warmupSteps) {
+            this(learningRate, weightDecay, beta1, beta2, warmupSteps, GradientFilterSetup.NONE);
+        }
+    }
+
+    public enum GradientFilterType { NONE, EMA, MA }
+
+    /**
+     * Grokfast (Lee et al. 2024, arXiv 2405.20233): the optimiser sees {@code g + lambda·filter(g)},
+     * where the filter is an exponential moving average with decay {@code alpha} (EMA) or the mean
+     * of the last {@code window} gradients (MA, applied once the window is full).
+     */
+    public record GradientFilterSetup(GradientFilterType type, double alpha, int window, double lambda) {
+        public static final GradientFilterSetup NONE = new GradientFilterSetup(GradientFilterType.NONE, 0, 0, 0);
+
+        public static GradientFilterSetup ema(double alpha, double lambda) {
+            return new GradientFilterSetup(GradientFilterType.EMA, alpha, 0, lambda);
+        }
+
+        public static GradientFilterSetup movingAverage(int window, double lambda) {
+            return new GradientFilterSetup(GradientFilterType.MA, 0, window, lambda);
+        }
     }
 }

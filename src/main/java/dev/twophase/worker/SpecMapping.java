@@ -1,8 +1,10 @@
 package dev.twophase.worker;
 
 import dev.twophase.experiment.spec.ExperimentSpec;
+import dev.twophase.experiment.spec.GradientFilterSpec;
 import dev.twophase.experiment.spec.TaskSpec;
 import dev.twophase.training.TrainingSetup;
+import dev.twophase.training.TrainingSetup.GradientFilterSetup;
 import dev.twophase.training.TrainingSetup.ModelSetup;
 import dev.twophase.training.TrainingSetup.ModularOperation;
 import dev.twophase.training.TrainingSetup.OptimizerSetup;
@@ -31,7 +33,19 @@ final class SpecMapping {
         var o = spec.optimizer();
         return new TrainingSetup(taskSetup,
                 new ModelSetup(m.layers(), m.dModel(), m.heads(), m.dMlp()),
-                new OptimizerSetup(o.learningRate(), o.weightDecay(), o.beta1(), o.beta2(), o.warmupSteps()),
+                new OptimizerSetup(o.learningRate(), o.weightDecay(), o.beta1(), o.beta2(), o.warmupSteps(),
+                        gradientFilter(o.gradientFilter())),
                 spec.training().batchSize(), spec.training().seed());
+    }
+
+    static GradientFilterSetup gradientFilter(GradientFilterSpec filter) {
+        if (filter == null) {
+            return GradientFilterSetup.NONE;
+        }
+        return switch (filter.type()) {
+            case GradientFilterSpec.EMA -> GradientFilterSetup.ema(filter.alpha(), filter.lambda());
+            case GradientFilterSpec.MOVING_AVERAGE -> GradientFilterSetup.movingAverage(filter.window(), filter.lambda());
+            default -> throw new IllegalArgumentException("unknown gradient filter type " + filter.type());
+        };
     }
 }

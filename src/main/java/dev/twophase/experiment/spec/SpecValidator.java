@@ -30,7 +30,11 @@ public final class SpecValidator {
     private static final List<String> OPERATIONS = List.of("add", "sub", "mul", TaskSpec.DIVISION);
     private static final List<String> MODEL_FIELDS = List.of("type", "layers", "dModel", "heads", "dMlp", "activation");
     private static final List<String> OPTIMIZER_FIELDS =
-            List.of("type", "learningRate", "weightDecay", "beta1", "beta2", "warmupSteps");
+            List.of("type", "learningRate", "weightDecay", "beta1", "beta2", "warmupSteps", "gradientFilter");
+    private static final List<String> GRADIENT_FILTER_TYPES = List.of(GradientFilterSpec.EMA, GradientFilterSpec.MOVING_AVERAGE);
+    static final int MAX_FILTER_WINDOW = 1000;
+    /** 256 M floats = 1 GiB of moving-average window. */
+    static final long MAX_FILTER_VALUES = 1L << 28;
     private static final List<String> TRAINING_FIELDS = List.of("steps", "batchSize", "seed");
     private static final List<String> MEASURES_FIELDS =
             List.of("every", "mutualInformation", "localComplexity", "linearMappingNumber");
@@ -111,6 +115,9 @@ public final class SpecValidator {
         long steps = training == null ? limits.maxSteps() : training.steps();
         ObjectNode optimizerNode = in.section(spec, ROOT, "optimizer");
         OptimizerSpec optimizer = optimizerNode == null ? null : optimizer(in, optimizerNode, steps);
+        if (optimizer != null && task != null && model != null) {
+            checkFilterWindowMemory(in, task, model, optimizer.gradientFilter());
+        }
         ObjectNode measuresNode = in.section(spec, ROOT, "measures");
         MeasuresSpec measures = measuresNode == null ? null : measures(in, measuresNode, steps, model);
         ObjectNode resourcesNode = in.section(spec, ROOT, "resources");
@@ -229,11 +236,44 @@ public final class SpecValidator {
         Double beta2 = in.number(node, path, "beta2", 0.98, Interval.rightOpen(0, 1));
         int maxWarmup = (int) Math.min(steps, Integer.MAX_VALUE);
         Integer warmupSteps = in.int32(node, path, "warmupSteps", Math.min(10, maxWarmup), 0, maxWarmup);
+        ObjectNode filterNode = in.optionalObject(node, path, "gradientFilter");
+        GradientFilterSpec filter = filterNode == null ? null : gradientFilter(in, filterNode);
         if (type == null || learningRate == null || weightDecay == null || beta1 == null || beta2 == null
-                || warmupSteps == null) {
+                || warmupSteps == null || (filterNode != null && filter == null)) {
             return null;
         }
-        return new OptimizerSpec(type, learningRate, weightDecay, beta1, beta2, warmupSteps);
+        return new OptimizerSpec(type, learningRate, weightDecay, beta1, beta2, warmupSteps, filter);
+    }
+
+    /** The MA filter keeps {@code window} copies of the gradient: bound them like the model itself. */
+    private void checkFilterWindowMemory(JsonFields in, TaskSpec task, ModelSpec model, GradientFilterSpec filter) {
+        if (filter == null || filter.window() == null) {
+            return;
+        }
+        long values = model.parameterCount(task.classes()) * filter.window();
+        if (values > MAX_FILTER_VALUES) {
+            in.add("$.optimizer.gradientFilter.window", "keeps " + filter.window() + " gradients of "
+                    + model.parameterCount(task.classes()) + " parameters (" + values + " values), more than "
+                    + MAX_FILTER_VALUES + "; use a smaller window or the ema filter");
+        }
+    }
+
+    private static GradientFilterSpec gradientFilter(JsonFields in, ObjectNode node) {
+        String path = "$.optimizer.gradientFilter";
+        in.rejectUnknown(node, path, List.of("type", "alpha", "window", "lambda"));
+        String type = in.choice(node, path, "type", GRADIENT_FILTER_TYPES, null);
+        if (type == null) {
+            return null;
+        }
+        boolean ema = type.equals(GradientFilterSpec.EMA);
+        in.forbid(node, path, ema ? "window" : "alpha", "does not apply to type \"" + type + "\"");
+        Double alpha = ema ? in.number(node, path, "alpha", 0.98, Interval.open(0, 1)) : null;
+        Integer window = ema ? null : in.int32(node, path, "window", 100, 1, MAX_FILTER_WINDOW);
+        Double lambda = in.number(node, path, "lambda", ema ? 2.0 : 5.0, Interval.closed(0, 100));
+        if ((ema && alpha == null) || (!ema && window == null) || lambda == null) {
+            return null;
+        }
+        return new GradientFilterSpec(type, alpha, window, lambda);
     }
 
     private static MeasuresSpec measures(JsonFields in, ObjectNode node, long steps, ModelSpec model) {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Times the training engine alone on the paper's model (2 layers, d 128, 4 heads, MLP 512; a + b mod p).
+# Usage: bench/train-step.sh [--modulus 97] [--batch 512 (0 = full batch)] [--steps 60] [--warmup 20]
+#                            [--train-fraction 0.3] [--engine direct|samediff] [--mode train|forward]
+# 2 threads (OMP/OpenBLAS), heap 512 MB. Builds the service if needed. Last line:
+# median_ms=<float> p90_ms=<float> rss_mb=<float>   (rss = peak resident set of the process)
+# bench/train_step_pytorch.py takes the same flags and prints the same last line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2}
+exec java -Xmx512m ${BENCH_JAVA_OPTS:-} -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
+     dev.twophase.training.EngineBenchmark "$@"
