@@ -41,6 +41,7 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
     private final int layers;
     private final WarmupSchedule schedule;
     private final MinibatchSampler sampler;
+    private final String setupKey; // identifies the setup a saved state belongs to
     private final DataType dtype = DataType.FLOAT;
     private final LogitsCapture capture = new LogitsCapture();
     private SameDiff sd;
@@ -50,6 +51,7 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
 
     public SameDiffTrainingEngine(TrainingSetup setup) {
         this.data = TaskDataset.of(setup.task());
+        this.setupKey = setup.toString();
         this.layers = setup.model().layers();
         OptimizerSetup opt = setup.optimizer();
         this.schedule = new WarmupSchedule(opt.learningRate(), opt.warmupSteps());
@@ -151,12 +153,12 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
 
     @Override
     public byte[] saveState() {
-        throw new UnsupportedOperationException("not yet implemented in this engine");
+        return SameDiffState.save(this);
     }
 
     @Override
     public void restoreState(byte[] state) {
-        throw new UnsupportedOperationException("not yet implemented in this engine");
+        SameDiffState.restore(this, state);
     }
 
     @Override
@@ -217,6 +219,18 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
             fullBatch = null;
         }
         sd = null;
+    }
+
+    String setupKey() {
+        return setupKey;
+    }
+
+    MinibatchSampler sampler() {
+        return sampler;
+    }
+
+    void restoreCompletedSteps(long completed) {
+        this.steps = completed;
     }
 
     /** The graph, for white-box tests (package-private on purpose). */
