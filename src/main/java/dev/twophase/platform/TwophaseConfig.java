@@ -61,6 +61,21 @@ public interface TwophaseConfig {
 
         @WithDefault("5000")
         int flushPoints();
+
+        /** A running run saves its full training state every this many steps (and when its worker stops). */
+        @WithDefault("200")
+        int checkpointEvery();
+
+        /**
+         * How long a stopping worker (SIGTERM) may take to finish its step, checkpoint and release its
+         * run; keep it below the pod's termination grace period.
+         */
+        @WithDefault("20s")
+        Duration shutdownGrace();
+
+        /** Longest wait between retries while the database is unreachable. */
+        @WithDefault("10s")
+        Duration maxRetryDelay();
     }
 
     interface Queue {

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.util.Arrays;
 
 /**
- * Registered for every test through META-INF/services and junit-platform.properties: RestAssured
+ * Registered for every test through META-INF/services (extension autodetection is on: pom.xml, surefire): RestAssured
  * requests without an Authorization header carry the submitter test token, so API tests need no
  * per-test changes. A class annotated {@link WithoutDefaultToken} (the authentication tests) opts out.
  *
