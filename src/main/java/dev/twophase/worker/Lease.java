@@ -29,17 +29,15 @@ final class Lease implements AutoCloseable {
     private volatile long step;
     private volatile Heartbeat latest = Heartbeat.OWNED;
     private volatile long lastAnswered = System.nanoTime();
-    private long stepAtLastBeat;
+    private long stepAtLastBeat; // guarded by this
     private long lastBeat = System.nanoTime();
     private boolean failing;
 
-    private Lease(RunQueue queue, ClaimedRun run, TwophaseConfig.Worker config, long startStep, DoubleConsumer speed) {
+    private Lease(RunQueue queue, ClaimedRun run, TwophaseConfig.Worker config, DoubleConsumer speed) {
         this.queue = queue;
         this.run = run;
         this.config = config;
         this.speed = speed;
-        this.step = startStep;
-        this.stepAtLastBeat = startStep;
         this.beats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "twophase-heartbeat-" + run.runId());
             t.setDaemon(true);
@@ -47,8 +45,8 @@ final class Lease implements AutoCloseable {
         });
     }
 
-    static Lease start(RunQueue queue, ClaimedRun run, TwophaseConfig.Worker config, long startStep, DoubleConsumer speed) {
-        Lease lease = new Lease(queue, run, config, startStep, speed);
+    static Lease start(RunQueue queue, ClaimedRun run, TwophaseConfig.Worker config, DoubleConsumer speed) {
+        Lease lease = new Lease(queue, run, config, speed);
         long every = config.heartbeatInterval().toNanos();
         lease.beats.scheduleWithFixedDelay(lease::beat, 0, every, TimeUnit.NANOSECONDS);
         return lease;
@@ -56,6 +54,12 @@ final class Lease implements AutoCloseable {
 
     ClaimedRun run() {
         return run;
+    }
+
+    /** The attempt continues from a checkpoint: progress (and speed) count from there. */
+    synchronized void resumedAt(long checkpointStep) {
+        step = checkpointStep;
+        stepAtLastBeat = checkpointStep;
     }
 
     void progress(long completedStep) {
@@ -71,7 +75,7 @@ final class Lease implements AutoCloseable {
         return latest != Heartbeat.LEASE_LOST && System.nanoTime() - lastAnswered > config.lease().toNanos();
     }
 
-    private void beat() {
+    private synchronized void beat() {
         if (latest == Heartbeat.LEASE_LOST) {
             return;
         }

@@ -98,22 +98,24 @@ final class RunExecutor {
         Counter steps = registry.counter("twophase.training.steps", "device", config.device());
         Timer measurePass = registry.timer("twophase.measure.pass", "device", config.device());
 
-        TrainingEngine engine = engines.create(setup);
-        try {
-            Resumed resumed = resume(run, engine, setup, stopping);
-            engine = resumed.engine();
-            long start = resumed.step();
-            TrainingEngine e0 = engine;
-            if (start == 0) {
-                measurePass.record(() -> measure(e0, 0, null, mi, buffer));
-                buffer.tryFlush();
-            }
-            try (Lease lease = Lease.start(queue, run, config, start, speed::set)) {
+        // Heartbeats start with the claim: building the engine and the step-0 pass may take a while.
+        try (Lease lease = Lease.start(queue, run, config, speed::set)) {
+            TrainingEngine engine = engines.create(setup);
+            try {
+                Resumed resumed = resume(run, engine, setup, stopping);
+                engine = resumed.engine();
+                long start = resumed.step();
+                lease.resumedAt(start);
+                TrainingEngine e0 = engine;
+                if (start == 0) {
+                    measurePass.record(() -> measure(e0, 0, null, mi, buffer));
+                    buffer.tryFlush();
+                }
                 return loop(run, engine, lease, buffer, start, totalSteps, every, checkpointEvery, mi, steps,
                         measurePass, stopping);
+            } finally {
+                engine.close();
             }
-        } finally {
-            engine.close();
         }
     }
 

@@ -80,31 +80,39 @@ class FaultToleranceTest {
     @Test
     void runKilledRepeatedlyResumesFromCheckpointsAndHasEveryStepOnce() throws Exception {
         int steps = 240;
-        UUID run = enqueue(steps, 20, 6);
+        UUID run = enqueue(steps, 20, 10);
         long lastCheckpoint = 0;
+        int lastAttempt = 0;
         for (int kill = 1; kill <= 3; kill++) {
-            Process worker = startWorker("killed-" + kill, 20, 2);
+            Process worker = startWorker("killed-" + kill, 20, 5);
             long after = lastCheckpoint;
-            int attempt = kill;
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            int previous = lastAttempt;
+            // a later attempt (a starved heartbeat on a loaded machine may cost one more) checkpointed 40 steps further
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 queue.reapExpiredLeases(Duration.ZERO);
                 Map<String, Object> cp = checkpoint(run);
-                return cp != null && (int) cp.get("attempt") == attempt && (long) cp.get("step") >= after + 40;
+                return cp != null && (int) cp.get("attempt") > previous && (long) cp.get("step") >= after + 40;
             });
             worker.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             lastCheckpoint = (long) checkpoint(run).get("step");
+            lastAttempt = (int) checkpoint(run).get("attempt");
             assertThat(lastCheckpoint).isLessThan(steps);
         }
-        startWorker("finisher", 20, 2);
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            queue.reapExpiredLeases(Duration.ZERO);
-            return "succeeded".equals(runRow(run).get("state"));
-        });
+        startWorker("finisher", 20, 5);
+        try {
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                queue.reapExpiredLeases(Duration.ZERO);
+                return "succeeded".equals(runRow(run).get("state"));
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("run " + runRow(run) + ", checkpoint " + checkpoint(run) + "; workers said:\n"
+                    + String.join("\n", output.stream().filter(l -> !l.startsWith("Added differentiated")).toList()), e);
+        }
 
-        assertThat(runRow(run).get("attempt")).isEqualTo(4);
+        assertThat((int) runRow(run).get("attempt")).isGreaterThan(lastAttempt);
         assertEveryStepOnce(run, steps, 20);
         List<Matcher> resumes = output.stream().map(RESUMED::matcher).filter(Matcher::find).toList();
-        assertThat(resumes).hasSize(3);
+        assertThat(resumes).hasSizeGreaterThanOrEqualTo(3);
         for (Matcher m : resumes) {
             assertThat(Long.parseLong(m.group(2))).isPositive().isLessThan(steps);
         }
@@ -129,7 +137,7 @@ class FaultToleranceTest {
         assertThat(step).isGreaterThanOrEqualTo(30);
         assertThat((String) row.get("error")).isEqualTo("released by a stopping worker at step " + step);
         assertThat(pointsOf(run, "train_batch_loss")).hasSize((int) step);
-        assertThat(output).contains("STOPPED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> output.contains("STOPPED")); // the hook's last line, read asynchronously
     }
 
     @Test

@@ -44,8 +44,7 @@ public class TokenBootstrap {
                     + "'java -jar quarkus-run.jar token create <name> --role submitter'");
             return;
         }
-        Path file = config.auth().tokenFile().map(Path::of)
-                .orElse(embedded.get().dataDir().resolveSibling("api-token")).toAbsolutePath();
+        Path file = tokenFile(config).orElseThrow();
         String token = tokens.create(TOKEN_NAME, ApiRole.submitter);
         save(file, token);
         Log.infof("""
@@ -53,6 +52,13 @@ public class TokenBootstrap {
                   %s
                 use it as: curl -H "Authorization: Bearer $(cat %s)" localhost:%s/api/v1/queue""",
                 file, token, file, System.getProperty("quarkus.http.port", "8080"));
+    }
+
+    /** Where the first-start token is (or would be) saved: the configured file, else beside the embedded data directory. */
+    public static java.util.Optional<Path> tokenFile(TwophaseConfig config) {
+        return config.auth().tokenFile().map(Path::of)
+                .or(() -> EmbeddedPostgresServer.current().map(pg -> pg.dataDir().resolveSibling("api-token")))
+                .map(Path::toAbsolutePath);
     }
 
     private static void save(Path file, String token) {
