@@ -45,7 +45,8 @@ public final class StrictJson {
 
     /** Where the parser was when it failed, as a JSON path ({@code $.task.modulus} for {@code "modulus": NaN}). */
     private static String pathOf(JsonProcessingException e) {
-        if (!(e instanceof StreamReadException read) || !(read.getProcessor() instanceof JsonParser parser)) {
+        JsonParser parser = e instanceof StreamReadException read ? read.getProcessor() : null;
+        if (parser == null) {
             return "$";
         }
         Deque<String> parts = new ArrayDeque<>();
