@@ -137,7 +137,6 @@ class FaultToleranceTest {
         assertThat(step).isGreaterThanOrEqualTo(30);
         assertThat((String) row.get("error")).isEqualTo("released by a stopping worker at step " + step);
         assertThat(pointsOf(run, "train_batch_loss")).hasSize((int) step);
-        await().atMost(Duration.ofSeconds(10)).until(() -> output.contains("STOPPED")); // the hook's last line, read asynchronously
     }
 
     @Test

@@ -46,14 +46,12 @@ public final class WorkerProcess {
         AtomicBoolean stopping = new AtomicBoolean();
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("STOPPING");
             stopping.set(true);
             try {
                 main.join(config.shutdownGrace().toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            System.out.println("STOPPED");
         }));
         System.out.println("WORKER READY " + args[1]);
         worker.loop(stopping::get);
