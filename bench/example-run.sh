@@ -17,25 +17,28 @@ pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# The first start creates an API token beside the data directory (mode 0600).
+for _ in $(seq 1 600); do [ -s "$data/api-token" ] && break; sleep 0.2; done
+auth="Authorization: Bearer $(cat "$data/api-token")"
 run=""
 for _ in $(seq 1 600); do
-  run=$(curl -sf "localhost:$port/api/v1/experiments?limit=1" 2>/dev/null | json 'd["experiments"][0]["runs"][0]["id"] if d["experiments"] else ""' 2>/dev/null || true)
+  run=$(curl -sf -H "$auth" "localhost:$port/api/v1/experiments?limit=1" 2>/dev/null | json 'd["experiments"][0]["runs"][0]["id"] if d["experiments"] else ""' 2>/dev/null || true)
   [ -n "$run" ] && break
   sleep 0.2
 done
 [ -n "$run" ] || { echo "service did not come up; log: $log" >&2; tail -50 "$log" >&2; exit 1; }
 for _ in $(seq 1 3000); do
-  n=$(curl -sf "localhost:$port/api/v1/runs/$run/metrics?maxPoints=4" | json 'len(d["series"])')
+  n=$(curl -sf -H "$auth" "localhost:$port/api/v1/runs/$run/metrics?maxPoints=4" | json 'len(d["series"])')
   [ "$n" -gt 0 ] && break
   sleep 0.1
 done
 first=$(python3 -c "print(round($(date +%s.%N) - $start, 2))")
 echo "first metric point after ${first}s (run $run)"
-step0=$(curl -sf "localhost:$port/api/v1/runs/$run" | json 'd["step"]')
+step0=$(curl -sf -H "$auth" "localhost:$port/api/v1/runs/$run" | json 'd["step"]')
 t0=$(date +%s.%N)
 sleep "$train_seconds"
-step1=$(curl -sf "localhost:$port/api/v1/runs/$run" | json 'd["step"]')
+step1=$(curl -sf -H "$auth" "localhost:$port/api/v1/runs/$run" | json 'd["step"]')
 t1=$(date +%s.%N)
 sps=$(python3 -c "print(round(($step1 - $step0) / ($t1 - $t0), 3))")
-curl -sf "localhost:$port/api/v1/runs/$run/phases" | json 'json.dumps(d["fitting"])'
+curl -sf -H "$auth" "localhost:$port/api/v1/runs/$run/phases" | json 'json.dumps(d["fitting"])'
 echo "first_point_s=$first steps_per_s=$sps step=$step1"

@@ -13,7 +13,8 @@ java -Dtwophase.embedded-postgres.data-dir="$data/pg" -Dquarkus.http.port=$port 
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 300); do curl -sf "localhost:$port/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-run=$(curl -sf -XPOST -H 'Content-Type: application/json' "localhost:$port/api/v1/experiments" \
+auth="Authorization: Bearer $(cat "$data/api-token")"  # created at first start beside the data directory
+run=$(curl -sf -H "$auth" -XPOST -H 'Content-Type: application/json' "localhost:$port/api/v1/experiments" \
       -d '{"name": "bench-long-series", "external": true}' \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["runs"][0]["id"])')
 python3 - "$data" <<'PY'
@@ -27,13 +28,13 @@ for b in range(10):
 PY
 start=$(date +%s.%N)
 for b in $(seq 0 9); do
-  curl -sf -XPOST -H 'Content-Type: application/json' --data-binary "@$data/batch$b.json" \
+  curl -sf -H "$auth" -XPOST -H 'Content-Type: application/json' --data-binary "@$data/batch$b.json" \
        "localhost:$port/api/v1/runs/$run/metrics" >/dev/null
 done
 ingest=$(python3 -c "print(round(1_000_000 / ($(date +%s.%N) - $start)))")
 median_ms() {  # median of 7 timed GETs, after one warm-up
-  curl -sf -o /dev/null "$1"
-  for _ in $(seq 1 7); do curl -sf -o /dev/null -w '%{time_total}\n' "$1"; done \
+  curl -sf -H "$auth" -o /dev/null "$1"
+  for _ in $(seq 1 7); do curl -sf -H "$auth" -o /dev/null -w '%{time_total}\n' "$1"; done \
     | sort -n | sed -n 4p | python3 -c 'import sys; print(round(float(sys.stdin.read()) * 1000, 1))'
 }
 base="localhost:$port/api/v1/runs/$run/metrics?name=test_loss"

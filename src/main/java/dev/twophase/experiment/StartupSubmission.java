@@ -3,6 +3,7 @@ package dev.twophase.experiment;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.StrictJson;
 import dev.twophase.platform.TwophaseConfig;
+import dev.twophase.platform.security.TokenBootstrap;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,12 +43,14 @@ public class StartupSubmission {
             }
             ExperimentView created = experiments.submit(spec);
             String runId = created.runs().get(0).id().toString();
+            String token = TokenBootstrap.tokenFile(config).map(f -> "$(cat " + f + ")").orElse("$TOKEN");
             Log.infof("""
                     startup submission: experiment '%s' queued from %s
-                      run:     curl -s localhost:%d/api/v1/runs/%s
-                      metrics: curl -s 'localhost:%d/api/v1/runs/%s/metrics?name=train_acc&name=test_acc&maxPoints=20'
-                      phases:  curl -s localhost:%d/api/v1/runs/%s/phases""",
-                    name, file, port, runId, port, runId, port, runId);
+                      auth:    AUTH="Authorization: Bearer %s"
+                      run:     curl -s -H "$AUTH" localhost:%d/api/v1/runs/%s
+                      metrics: curl -s -H "$AUTH" 'localhost:%d/api/v1/runs/%s/metrics?name=train_acc&name=test_acc&maxPoints=20'
+                      phases:  curl -s -H "$AUTH" localhost:%d/api/v1/runs/%s/phases""",
+                    name, file, token, port, runId, port, runId, port, runId);
         } catch (IOException e) {
             Log.errorf("startup submission: cannot read %s: %s", file, e.getMessage());
         } catch (ProblemException e) {

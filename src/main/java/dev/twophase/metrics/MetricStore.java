@@ -36,7 +36,12 @@ public class MetricStore {
                SET value = excluded.value, recorded_at = now()
              WHERE metric_point.value IS DISTINCT FROM excluded.value""";
 
-    private static final String DELETE_RUN = "DELETE FROM metric_point WHERE run_id = ?";
+    private static final String DELETE_AFTER = "DELETE FROM metric_point WHERE run_id = ? AND step > ?";
+
+    // Held until commit: the reaper (and a new claim) wait for this transaction, so points written
+    // under a lease are in before the run can change hands, and none are written after.
+    private static final String LOCK_OWNED_RUN = """
+            SELECT 1 FROM run WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running' FOR SHARE""";
 
     @Inject
     DataSource dataSource;
@@ -82,6 +87,73 @@ public class MetricStore {
         });
     }
 
+    /**
+     * Like {@link #write}, for the worker holding the run's lease: writes nothing and returns false
+     * when (workerId, attempt) no longer holds it, so a worker that lost its lease cannot add points.
+     */
+    public boolean writeFenced(UUID runId, String workerId, int attempt, Collection<MetricPoint> points) {
+        List<MetricPoint> unique = lastValuePerKey(points);
+        return writeLatency.record(() -> fenced(runId, workerId, attempt, c -> {
+            long changed = 0;
+            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+                for (int from = 0; from < unique.size(); from += ROWS_PER_STATEMENT) {
+                    List<MetricPoint> chunk = unique.subList(from, Math.min(unique.size(), from + ROWS_PER_STATEMENT));
+                    bind(c, ps, runId, chunk);
+                    changed += ps.executeUpdate();
+                }
+            }
+            pointsWritten.increment(changed);
+        }));
+    }
+
+    /**
+     * Removes the run's points after {@code step} (all of them for -1), for the worker holding its lease:
+     * a resumed attempt recomputes everything after its checkpoint. False when the lease is gone.
+     */
+    public boolean deleteAfterFenced(UUID runId, String workerId, int attempt, long step) {
+        return fenced(runId, workerId, attempt, c -> {
+            try (PreparedStatement ps = c.prepareStatement(DELETE_AFTER)) {
+                ps.setObject(1, runId);
+                ps.setLong(2, step);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    private boolean fenced(UUID runId, String workerId, int attempt, SqlWork work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = c.prepareStatement(LOCK_OWNED_RUN)) {
+                    lock.setObject(1, runId);
+                    lock.setString(2, workerId);
+                    lock.setInt(3, attempt);
+                    try (ResultSet rs = lock.executeQuery()) {
+                        if (!rs.next()) {
+                            c.rollback();
+                            return false;
+                        }
+                    }
+                }
+                work.run(c);
+                c.commit();
+                return true;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new MetricStoreException("fenced write for run " + runId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork {
+        void run(Connection connection) throws SQLException;
+    }
+
     /** The state of a run, or empty when there is no such run. */
     public java.util.Optional<String> runState(UUID runId) {
         try (Connection c = dataSource.getConnection();
@@ -92,16 +164,6 @@ public class MetricStore {
             }
         } catch (SQLException e) {
             throw new MetricStoreException("reading run " + runId + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Removes every point of a run (a run that restarts from step 0 rewrites its series). */
-    public void deleteRun(UUID runId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE_RUN)) {
-            ps.setObject(1, runId);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new MetricStoreException("deleting points of run " + runId + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -6,7 +6,10 @@ import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 
 /**
  * The error responses every endpoint shares, declared once and referenced by name
@@ -15,7 +18,12 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @OpenAPIDefinition(
         info = @Info(title = "twophase API", version = "0.1.0",
                 description = "Learning-dynamics experiments: submit specs, follow runs, query metrics, detect the two phases of learning."),
-        components = @Components(responses = {
+        // Every /api operation needs a bearer token: role reader for GET, submitter for the rest (README, "Tokens and roles").
+        security = @SecurityRequirement(name = ApiDocumentation.BEARER),
+        components = @Components(securitySchemes = @SecurityScheme(securitySchemeName = ApiDocumentation.BEARER,
+                type = SecuritySchemeType.HTTP, scheme = "bearer",
+                description = "An API token: 'Authorization: Bearer <token>'. 401 without a valid one, 403 when its role may not do this."),
+                responses = {
                 @APIResponse(name = ApiDocumentation.BAD_REQUEST,
                         description = "Malformed or invalid input; errors name every offending field or parameter",
                         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
@@ -29,4 +37,5 @@ public class ApiDocumentation extends Application {
     public static final String BAD_REQUEST = "BadRequest";
     public static final String NOT_FOUND = "NotFound";
     public static final String CONFLICT = "Conflict";
+    public static final String BEARER = "bearer";
 }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Typed view of every {@code twophase.*} setting; application.properties documents them. */
@@ -24,11 +25,17 @@ public interface TwophaseConfig {
 
     EmbeddedPostgres embeddedPostgres();
 
+    Auth auth();
+
     enum Role {
         all, api, worker;
 
         public boolean runsWorker() {
             return this != api;
+        }
+
+        public boolean runsApi() {
+            return this != worker;
         }
     }
 
@@ -58,6 +65,21 @@ public interface TwophaseConfig {
 
         @WithDefault("5000")
         int flushPoints();
+
+        /** A running run saves its full training state every this many steps (and when its worker stops). */
+        @WithDefault("200")
+        int checkpointEvery();
+
+        /**
+         * How long a stopping worker (SIGTERM) may take to finish its step, checkpoint and release its
+         * run; keep it below the pod's termination grace period.
+         */
+        @WithDefault("20s")
+        Duration shutdownGrace();
+
+        /** Longest wait between retries while the database is unreachable. */
+        @WithDefault("10s")
+        Duration maxRetryDelay();
     }
 
     interface Queue {
@@ -113,5 +135,27 @@ public interface TwophaseConfig {
 
         @WithDefault("0")
         int port();
+    }
+
+    /** Bearer tokens of the HTTP API (platform.security); tokens in the database come from the CLI. */
+    interface Auth {
+        /** Tokens given by configuration: name -> SHA-256 (hex) of the token and its role. */
+        Map<String, Token> tokens();
+
+        /**
+         * With the embedded database and no token anywhere, create one at start-up, save it to
+         * {@code token-file} (mode 0600) and print it.
+         */
+        @WithDefault("true")
+        boolean bootstrap();
+
+        /** Where the bootstrap token is saved; default: {@code api-token} beside the embedded data directory. */
+        Optional<String> tokenFile();
+
+        interface Token {
+            String sha256();
+
+            String role();
+        }
     }
 }

@@ -21,7 +21,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class RunQueue {
 
-    // Skip-locked lets many workers claim concurrently without blocking on each other's rows.
+    // Skip-locked lets many workers claim concurrently without blocking on each other's rows. The
+    // run's step restarts from its checkpoint, where the new attempt resumes.
     private static final String CLAIM = """
             WITH next AS (
                 SELECT id FROM run
@@ -32,7 +33,8 @@ public class RunQueue {
             UPDATE run r
                SET state = 'running', attempt = r.attempt + 1, worker_id = ?,
                    lease_expires_at = now() + make_interval(secs => ?), heartbeat_at = now(),
-                   started_at = coalesce(r.started_at, now()), step = 0, steps_per_second = NULL
+                   started_at = coalesce(r.started_at, now()), steps_per_second = NULL,
+                   step = coalesce((SELECT c.step FROM checkpoint c WHERE c.run_id = r.id), 0)
               FROM next
              WHERE r.id = next.id
             RETURNING r.id, r.attempt, r.max_attempts, r.spec::text, r.total_steps""";

@@ -43,6 +43,7 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
     private final int layers;
     private final WarmupSchedule schedule;
     private final MinibatchSampler sampler;
+    private final String setupKey; // identifies the setup a saved state belongs to
     private final DataType dtype = DataType.FLOAT;
     private final LogitsCapture capture = new LogitsCapture();
     private final TrainingSetup.ModelSetup model;
@@ -55,6 +56,7 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
 
     public SameDiffTrainingEngine(TrainingSetup setup) {
         this.data = TaskDataset.of(setup.task());
+        this.setupKey = setup.toString();
         this.layers = setup.model().layers();
         this.model = setup.model();
         OptimizerSetup opt = setup.optimizer();
@@ -221,12 +223,12 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
 
     @Override
     public byte[] saveState() {
-        throw new UnsupportedOperationException("not yet implemented in this engine");
+        return SameDiffState.save(this);
     }
 
     @Override
     public void restoreState(byte[] state) {
-        throw new UnsupportedOperationException("not yet implemented in this engine");
+        SameDiffState.restore(this, state);
     }
 
     @Override
@@ -265,6 +267,18 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
             fullBatch = null;
         }
         sd = null;
+    }
+
+    String setupKey() {
+        return setupKey;
+    }
+
+    MinibatchSampler sampler() {
+        return sampler;
+    }
+
+    void restoreCompletedSteps(long completed) {
+        this.steps = completed;
     }
 
     /** The graph, for white-box tests (package-private on purpose). */
