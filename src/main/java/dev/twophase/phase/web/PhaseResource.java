@@ -70,7 +70,7 @@ public class PhaseResource {
                 MetricNames.TEST_ACC, MetricNames.TEST_LOSS, MetricNames.MI_TX));
         SortedMap<Integer, Series> mi = new TreeMap<>();
         read.get(MetricNames.MI_TX).forEach(s -> mi.put(s.layer(), Series.of(s.steps(), s.values())));
-        PhaseReport report = DETECTOR.detect(new PhaseInputs(wholeModel(read.get(MetricNames.TRAIN_ACC)),
+        PhaseReport report = DETECTOR.detect(PhaseInputs.of(wholeModel(read.get(MetricNames.TRAIN_ACC)),
                 wholeModel(read.get(MetricNames.TEST_ACC)), wholeModel(read.get(MetricNames.TEST_LOSS)), mi));
         boolean complete = RunState.fromDb(state).terminal();
         return new RunPhases(id, state, complete, report.fitting(), report.generalization(), report.testLoss(),
