@@ -3,7 +3,7 @@ package dev.twophase.experiment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twophase.experiment.spec.SpecLimits;
 import dev.twophase.experiment.spec.SpecValidator;
-import dev.twophase.experiment.spec.ValidationResult;
+import dev.twophase.experiment.spec.SweepSpec;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,11 +24,12 @@ class ExamplesTest {
             examples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertThat(examples).extracting(p -> p.getFileName().toString())
-                .contains("add-mod-23.json", "s5-permutation.json", "external-run.json");
+                .contains("add-mod-23.json", "s5-permutation.json", "external-run.json", "sweep-add-mod-23.json");
         SpecValidator validator = new SpecValidator(SpecLimits.defaults());
         ObjectMapper json = new ObjectMapper();
         for (Path example : examples) {
-            ValidationResult result = validator.validate(json.readTree(example.toFile()));
+            // A sweep expands to runs that must each be valid; a spec without one is its only run.
+            SweepSpec.Expansion result = SweepSpec.expand(json.readTree(example.toFile()), validator, 64);
             assertThat(result.violations()).as(example.toString()).isEmpty();
         }
     }
