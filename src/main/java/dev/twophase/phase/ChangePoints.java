@@ -51,10 +51,6 @@ final class ChangePoints {
         }
     }
 
-    int size() {
-        return x.length;
-    }
-
     /** Residual sum of squares of the least-squares line through points [a, b). */
     double cost(int a, int b) {
         int n = b - a;

@@ -167,12 +167,6 @@ final class SmoothedSeries {
         return raw.clone();
     }
 
-    /** Index of the last point at or before {@code step}; -1 if none. */
-    int indexAtOrBefore(long step) {
-        int found = Arrays.binarySearch(steps, step);
-        return found >= 0 ? found : -found - 2;
-    }
-
     /**
      * Noise of the smoothed value at i: about two standard errors of a median of the window's
      * points (sd ~ 1.25 sigma / sqrt(points) for Gaussian noise).

@@ -175,8 +175,4 @@ final class Trend {
         p.put("segments", (double) segments.size());
         return p;
     }
-
-    List<ChangePoints.Segment> segments() {
-        return segments;
-    }
 }

@@ -7,7 +7,6 @@ import static dev.twophase.phase.Synthetic.withNoise;
 import static dev.twophase.phase.Synthetic.withRelativeNoise;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -126,9 +125,5 @@ class PlantedRecoveryTest {
                 List.of(new Planted(PhaseEvent.FITTING_END, 1000, tolerance),
                         new Planted(PhaseEvent.GENERALIZATION_ONSET, onset, tolerance),
                         new Planted(PhaseEvent.GENERALIZATION_COMPLETE, complete, tolerance)));
-    }
-
-    static List<PhaseEvent> eventsOf(PhaseReport report) {
-        return new ArrayList<>(report.events());
     }
 }

@@ -3,7 +3,6 @@ package dev.twophase.phase.plot;
 import dev.twophase.phase.PhaseEvent;
 import dev.twophase.phase.Series;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,9 +118,5 @@ public final class RunPlot {
             return new double[] {lo - 0.5, hi + 0.5};
         }
         return new double[] {lo, hi};
-    }
-
-    static List<String> colours() {
-        return new ArrayList<>(List.of(COLOURS));
     }
 }
