@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twophase.experiment.spec.ExperimentSpec;
 import dev.twophase.experiment.spec.SpecLimits;
 import dev.twophase.experiment.spec.SpecValidator;
-import dev.twophase.experiment.spec.ValidationResult;
+import dev.twophase.experiment.spec.SweepSpec;
 import dev.twophase.platform.FieldError;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.TwophaseConfig;
@@ -49,26 +49,37 @@ public class ExperimentService {
                 l.maxDMlp(), l.maxBatchSize(), l.maxParameters()));
     }
 
-    /** Validates and stores; a bad spec is a 400 listing every violation with its JSON path. */
+    /**
+     * Validates and stores; a bad spec is a 400 listing every violation with its JSON path. A spec
+     * with a {@code sweep} becomes one run per combination of its values (ordinal = position in
+     * the cartesian product); the experiment keeps the first run's spec plus the sweep itself.
+     */
     public ExperimentView submit(JsonNode body) {
-        ValidationResult result = validator().validate(body);
-        if (!result.valid()) {
-            List<FieldError> errors = result.violations().stream()
+        SweepSpec.Expansion expansion = SweepSpec.expand(body, validator(), config.limits().sweepRuns());
+        if (!expansion.valid()) {
+            List<FieldError> errors = expansion.violations().stream()
                     .map(v -> new FieldError(v.path(), v.message())).toList();
             throw ProblemException.badRequest("the experiment spec has " + errors.size() + " problem(s)", errors);
         }
-        ExperimentSpec spec = result.spec();
+        ExperimentSpec first = expansion.runs().get(0);
         UUID experimentId = UUID.randomUUID();
-        String specJson = write(spec);
-        NewRun run = spec.external()
-                ? new NewRun(UUID.randomUUID(), experimentId, 0, specJson, true, "none", 0, 1, null)
-                : new NewRun(UUID.randomUUID(), experimentId, 0, specJson, false, spec.resources().device(),
-                spec.resources().priority(), spec.resources().maxAttempts(), spec.training().steps());
+        String experimentSpec = write(SweepSpec.describe(json.valueToTree(first), body));
+        List<NewRun> newRuns = new java.util.ArrayList<>();
+        for (int ordinal = 0; ordinal < expansion.runs().size(); ordinal++) {
+            ExperimentSpec spec = expansion.runs().get(ordinal);
+            String specJson = write(spec);
+            newRuns.add(spec.external()
+                    ? new NewRun(UUID.randomUUID(), experimentId, ordinal, specJson, true, "none", 0, 1, null)
+                    : new NewRun(UUID.randomUUID(), experimentId, ordinal, specJson, false, spec.resources().device(),
+                    spec.resources().priority(), spec.resources().maxAttempts(), spec.training().steps()));
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                experiments.insert(c, experimentId, spec.name(), spec.external(), specJson);
-                queue.insert(c, run);
+                experiments.insert(c, experimentId, first.name(), first.external(), experimentSpec);
+                for (NewRun run : newRuns) {
+                    queue.insert(c, run);
+                }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -107,7 +118,7 @@ public class ExperimentService {
         }
     }
 
-    private String write(ExperimentSpec spec) {
+    private String write(Object spec) {
         try {
             return json.writeValueAsString(spec);
         } catch (JsonProcessingException e) {

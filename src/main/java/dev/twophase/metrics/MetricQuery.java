@@ -105,6 +105,15 @@ public class MetricQuery {
         }
     }
 
+    /** The (name, layer) of every series a run has, without points. */
+    public List<MetricSeries> seriesOf(UUID runId) {
+        try (Connection c = dataSource.getConnection()) {
+            return seriesOf(c, runId);
+        } catch (SQLException e) {
+            throw new MetricStoreException("listing the series of run " + runId + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private static List<MetricSeries> seriesOf(Connection c, UUID runId) throws SQLException {
         List<MetricSeries> series = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(SERIES_OF_RUN)) {

@@ -1,6 +1,9 @@
 package dev.twophase.phase;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The accuracy rules: the end of fitting on train accuracy and generalization on test accuracy,
@@ -20,15 +23,21 @@ final class AccuracyThresholds {
     }
 
     /** Fitting ends at the first step from which train accuracy stays >= the fitting threshold. */
-    Fitting fitting(Series trainAccuracy) {
+    Detection<Fitting> fitting(Series trainAccuracy) {
         double threshold = settings.fittingThreshold();
         SmoothedSeries acc = SmoothedSeries.of(trainAccuracy, settings);
         int end = firstIndexStayingAtOrAbove(acc, threshold);
         String rule = String.format(Locale.ROOT,
-                "first step from which %1$s (moving median of %2$d points) stays >= %3$s for all later points "
-                        + "(near the first point, where the median window is cut short, the first measured %1$s >= %3$s)",
-                TRAIN_ACCURACY, settings.smoothingWindow(), threshold);
-        return new Fitting(end < 0 ? null : acc.step(end), TRAIN_ACCURACY, threshold, rule);
+                "first step from which %1$s (moving median of >= %2$d points and +-%4$s in ln step) stays >= %3$s "
+                        + "for all later points (near the first point, where the median window is cut short, the "
+                        + "first measured %1$s >= %3$s); confirmed once %2$d points hold it",
+                TRAIN_ACCURACY, settings.smoothingWindow(), threshold, settings.logHalfWidth());
+        List<PhaseEvent> events = new ArrayList<>();
+        if (end >= 0 && confirmed(acc, end)) {
+            events.add(crossing(PhaseEvent.FITTING_END, acc, end, end, threshold, rule,
+                    Map.of("threshold", threshold)));
+        }
+        return new Detection<>(new Fitting(end < 0 ? null : acc.step(end), TRAIN_ACCURACY, threshold, rule), events);
     }
 
     /**
@@ -38,19 +47,22 @@ final class AccuracyThresholds {
      * <= level, i.e. where the final rise leaves the baseline. Null without a generalization step
      * or when it is the first point (no rise observed).
      */
-    Generalization generalization(Series testAccuracy) {
+    Detection<Generalization> generalization(Series testAccuracy) {
         double threshold = settings.generalizationThreshold();
         double fraction = settings.generalizationOnsetFraction();
         SmoothedSeries acc = SmoothedSeries.of(testAccuracy, settings);
         int step = firstIndexStayingAtOrAbove(acc, threshold);
         Long onset = null;
+        int onsetIndex = -1;
+        double level = Double.NaN;
         if (step > 0) {
             double baseline = acc.value(acc.argMin(0, step));
-            double level = baseline + fraction * (threshold - baseline);
+            level = baseline + fraction * (threshold - baseline);
             int last = step - 1;
             while (last > 0 && acc.value(last) > level) {
                 last--;
             }
+            onsetIndex = last;
             onset = acc.step(last);
         }
         String rule = String.format(Locale.ROOT,
@@ -58,7 +70,34 @@ final class AccuracyThresholds {
                         + "points; onset: last step before it with %1$s <= b + %4$s * (%2$s - b), "
                         + "b = the lowest %1$s before it (the first step if the rise began before it)",
                 TEST_ACCURACY, threshold, settings.smoothingWindow(), fraction);
-        return new Generalization(onset, step < 0 ? null : acc.step(step), TEST_ACCURACY, threshold, rule);
+        List<PhaseEvent> events = new ArrayList<>();
+        if (step >= 0 && confirmed(acc, step)) {
+            if (onsetIndex >= 0) {
+                // The rise leaves the level between the onset point and the next one.
+                events.add(crossing(PhaseEvent.GENERALIZATION_ONSET, acc, onsetIndex, onsetIndex + 1, level, rule,
+                        Map.of("threshold", threshold, "onsetFraction", fraction, "onsetLevel", level)));
+            }
+            events.add(crossing(PhaseEvent.GENERALIZATION_COMPLETE, acc, step, step, threshold, rule,
+                    Map.of("threshold", threshold)));
+        }
+        return new Detection<>(new Generalization(onset, step < 0 ? null : acc.step(step), TEST_ACCURACY, threshold,
+                rule), events);
+    }
+
+    /** A threshold held for a whole window is no longer one noisy point that a later one may undo. */
+    private boolean confirmed(SmoothedSeries acc, int index) {
+        return acc.size() - index >= settings.smoothingWindow();
+    }
+
+    private PhaseEvent crossing(String kind, SmoothedSeries acc, int index, int crossedAt, double level,
+            String rule, Map<String, Double> extra) {
+        long[] interval = acc.crossingInterval(crossedAt, level);
+        Map<String, Double> parameters = settings.smoothingParameters();
+        parameters.putAll(extra);
+        parameters.put("noiseSigma", acc.sigma());
+        String metric = kind.equals(PhaseEvent.FITTING_END) ? TRAIN_ACCURACY : TEST_ACCURACY;
+        return new PhaseEvent(kind, metric, 0, acc.step(index), Math.min(interval[0], acc.step(index)),
+                Math.max(interval[1], acc.step(index)), acc.value(index), rule, parameters);
     }
 
     /**

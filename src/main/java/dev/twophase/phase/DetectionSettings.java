@@ -1,22 +1,29 @@
 package dev.twophase.phase;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
- * Parameters of the phase rules; every report quotes the ones it used.
+ * Parameters of the phase rules; every event quotes the ones it used.
  *
  * @param fittingThreshold train accuracy that counts as fitted (the paper's 0.99)
  * @param generalizationThreshold test accuracy that counts as generalized
  * @param generalizationOnsetFraction how far (as a fraction of the way from the baseline to the
  *        generalization threshold) test accuracy may have risen and still be "before the rise"
- * @param smoothingWindow points in the centred moving median applied before every rule; 1 turns
- *        smoothing off and an even window is widened by one to stay centred. Counted in points,
- *        not steps, so log-spaced logging smooths on a log axis.
+ * @param smoothingWindow fewest points in the centred moving median applied before every rule; 1
+ *        turns the point window off and an even window is widened by one to stay centred
+ * @param logHalfWidth half-width of the median window on the log-step axis: point i's window holds
+ *        every point within ln(1 + step) +- logHalfWidth (kept centred, at least smoothingWindow
+ *        points), so a run logged at a fixed cadence is smoothed over a fixed fraction of its age
  * @param minimumRelativeChange smallest change, relative to the value, that counts as a rise or
  *        fall of a loss or an information curve
  * @param noiseMultiplier how many robust noise standard deviations a rise or fall must exceed
+ * @param penaltyFactor change-point penalty per added segment, in units of sigma^2 ln(n)
+ *        (3 = BIC for a line segment's slope, intercept and start)
  */
 public record DetectionSettings(double fittingThreshold, double generalizationThreshold,
-        double generalizationOnsetFraction, int smoothingWindow, double minimumRelativeChange,
-        double noiseMultiplier) {
+        double generalizationOnsetFraction, int smoothingWindow, double logHalfWidth, double minimumRelativeChange,
+        double noiseMultiplier, double penaltyFactor) {
 
     public DetectionSettings {
         requireIn("fittingThreshold", fittingThreshold, 0.0, 1.0);
@@ -28,17 +35,30 @@ public record DetectionSettings(double fittingThreshold, double generalizationTh
         if (smoothingWindow < 1) {
             throw new IllegalArgumentException("smoothingWindow must be at least 1, was " + smoothingWindow);
         }
+        requireNonNegative("logHalfWidth", logHalfWidth);
         requireNonNegative("minimumRelativeChange", minimumRelativeChange);
         requireNonNegative("noiseMultiplier", noiseMultiplier);
+        requireNonNegative("penaltyFactor", penaltyFactor);
     }
 
     /**
-     * Thresholds from the paper (0.99 train, 0.95 test), onset at 10% of the rise, a 5-point
-     * median, and changes that must exceed both 2% of the value and 4 noise standard deviations:
-     * 4 because the extremes of a few hundred smoothed noise points already span about 3.
+     * Thresholds from the paper (0.99 train, 0.95 test), onset at 10% of the rise, a median over
+     * at least 5 points and +-5% of the step, and changes that must exceed both 2% of the value
+     * and 4 noise standard deviations: 4 because the extremes of a few hundred smoothed noise
+     * points already span about 3.
      */
     public static DetectionSettings defaults() {
-        return new DetectionSettings(0.99, 0.95, 0.1, 5, 0.02, 4.0);
+        return new DetectionSettings(0.99, 0.95, 0.1, 5, 0.05, 0.02, 4.0, 3.0);
+    }
+
+    /** The settings as event parameters (stored as JSON beside every event). */
+    Map<String, Double> smoothingParameters() {
+        Map<String, Double> p = new TreeMap<>();
+        p.put("smoothingWindow", (double) smoothingWindow);
+        p.put("logHalfWidth", logHalfWidth);
+        p.put("minimumRelativeChange", minimumRelativeChange);
+        p.put("noiseMultiplier", noiseMultiplier);
+        return p;
     }
 
     private static void requireNonNegative(String name, double value) {

@@ -1,17 +1,22 @@
 package dev.twophase.phase;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Epoch-wise double descent of the test loss (Nakkiran et al. 2019, arXiv 1912.02292; in the
- * two-phase paper a first minimum ~800 steps and a hump ~2.6e3 on division mod p), read on the
- * moving median with the series' tolerance tol(v) = max(minimumRelativeChange * |v|,
- * noiseMultiplier * sigma).
+ * two-phase paper a first minimum ~800 steps and a hump ~2.6e3 on division mod p), and the same
+ * rise-and-second-descent shape of local complexity (Humayun et al. 2024, arXiv 2402.15555).
+ * Extremes are read on the log-step moving median with the series' tolerance
+ * tol(v) = max(minimumRelativeChange * |v|, noiseMultiplier * sigma); the second descent starts
+ * where the first falling line of the change-point segmentation ({@link Trend}) after the peak begins.
  *
  * <p>A first minimum is reported only together with the rise that makes it one: a loss that
  * only falls (or only rises) has no first minimum, no peak and no second descent. The peak is
  * reported once the loss has fallen more than tol below it; before that the hump may still be
- * rising.
+ * rising. The second descent is reported once the loss stays more than tol below the peak.
  */
 final class DoubleDescent {
 
@@ -23,40 +28,113 @@ final class DoubleDescent {
         this.settings = settings;
     }
 
-    TestLossShape shape(Series testLoss) {
+    Detection<TestLossShape> shape(Series testLoss) {
         SmoothedSeries loss = SmoothedSeries.of(testLoss, settings);
-        String rule = String.format(Locale.ROOT,
-                "on the moving median of %d points with tol(v) = max(%s * |v|, %s * noise sd): first minimum = "
-                        + "lowest point after a fall of more than tol and before the first rise of more than tol; "
-                        + "peak = highest point after it until the loss falls more than tol below the minimum, "
-                        + "once some later point is more than tol below it; "
-                        + "second descent = first step after the peak from which the loss stays below peak - tol",
-                settings.smoothingWindow(), settings.minimumRelativeChange(), settings.noiseMultiplier());
+        String rule = rule("the loss");
         int minimum = firstMinimum(loss);
         if (minimum < 0) {
-            return new TestLossShape(null, null, null, null, null, TEST_LOSS, rule);
+            return new Detection<>(new TestLossShape(null, null, null, null, null, TEST_LOSS, rule), List.of());
         }
+        List<PhaseEvent> events = new ArrayList<>();
         double minimumValue = loss.value(minimum);
-        double belowMinimum = minimumValue - loss.tolerance(minimumValue);
-        int fallBelowMinimum = loss.firstIndexWhere(minimum + 1, v -> v < belowMinimum);
-        int humpEnd = fallBelowMinimum < 0 ? loss.size() : fallBelowMinimum;
-        // Non-empty and higher than minimum + tol: firstMinimum stopped at exactly such a point.
-        int peak = loss.argMax(minimum + 1, humpEnd);
-        double peakValue = loss.value(peak);
-        double belowPeak = peakValue - loss.tolerance(peakValue);
-        if (loss.firstIndexWhere(peak + 1, v -> v < belowPeak) < 0) {
-            // Nothing after it fell more than tol below: the hump may still be rising.
-            return new TestLossShape(loss.step(minimum), null, null, minimumValue, null, TEST_LOSS, rule);
+        events.add(extremum(PhaseEvent.TEST_LOSS_FIRST_MINIMUM, TEST_LOSS, 0, loss, minimum, -1, rule, Map.of()));
+        Hump hump = humpAfter(loss, minimum, TEST_LOSS, 0, PhaseEvent.TEST_LOSS_HUMP_PEAK,
+                PhaseEvent.TEST_LOSS_SECOND_DESCENT, rule);
+        events.addAll(hump.events());
+        return new Detection<>(new TestLossShape(loss.step(minimum), hump.peakStep(), hump.descentStep(), minimumValue,
+                hump.peakValue(), TEST_LOSS, rule), events);
+    }
+
+    /**
+     * Local complexity: the peak of its rise (after a first descent when there is one) and the
+     * start of its second descent.
+     */
+    List<PhaseEvent> localComplexity(String metric, int layer, Series series) {
+        SmoothedSeries lc = SmoothedSeries.of(series, settings);
+        if (lc.size() == 0) {
+            return List.of();
         }
-        int secondDescent = loss.firstIndexFromWhichAll(peak + 1, v -> v < belowPeak);
-        return new TestLossShape(loss.step(minimum), loss.step(peak),
-                secondDescent < 0 ? null : loss.step(secondDescent), minimumValue, peakValue, TEST_LOSS, rule);
+        int minimum = firstMinimum(lc);
+        return humpAfter(lc, Math.max(0, minimum), metric, layer, PhaseEvent.LOCAL_COMPLEXITY_PEAK,
+                PhaseEvent.LOCAL_COMPLEXITY_SECOND_DESCENT, rule("local complexity")).events();
+    }
+
+    private record Hump(Long peakStep, Double peakValue, Long descentStep, List<PhaseEvent> events) {
+    }
+
+    private Hump humpAfter(SmoothedSeries s, int minimum, String metric, int layer, String peakKind,
+            String descentKind, String rule) {
+        double minimumValue = s.value(minimum);
+        double belowMinimum = minimumValue - s.tolerance(minimumValue);
+        int fallBelowMinimum = s.firstIndexWhere(minimum + 1, v -> v < belowMinimum);
+        int humpEnd = fallBelowMinimum < 0 ? s.size() : fallBelowMinimum;
+        int peak = s.argMax(minimum + 1, humpEnd);
+        if (peak < 0 || s.value(peak) <= minimumValue + s.tolerance(minimumValue)) {
+            return new Hump(null, null, null, List.of());
+        }
+        double peakValue = s.value(peak);
+        double belowPeak = peakValue - s.tolerance(peakValue);
+        if (s.firstIndexWhere(peak + 1, v -> v < belowPeak) < 0) {
+            // Nothing after it fell more than tol below: the hump may still be rising.
+            return new Hump(null, null, null, List.of());
+        }
+        List<PhaseEvent> events = new ArrayList<>();
+        events.add(extremum(peakKind, metric, layer, s, peak, +1, rule, Map.of()));
+        Long descentStep = null;
+        if (s.firstIndexFromWhichAll(peak + 1, v -> v < belowPeak) >= 0) {
+            Trend trend = Trend.of(s, settings);
+            ChangePoints.Segment falling = trend.firstSustainedFall(peak, s.tolerance(peakValue));
+            if (falling != null) {
+                int start = Math.max(peak, trend.firstIndex(falling));
+                long[] interval = trend.startInterval(falling);
+                if (start == peak) {
+                    // The descent starts at the peak: it is as uncertain as the peak.
+                    long[] atPeak = s.extremumInterval(peak, +1);
+                    interval = new long[] {Math.min(interval[0], atPeak[0]), Math.max(interval[1], atPeak[1])};
+                }
+                descentStep = s.step(start);
+                events.add(new PhaseEvent(descentKind, metric, layer, descentStep, Math.min(interval[0], descentStep),
+                        Math.max(interval[1], descentStep), s.value(start), rule, parameters(s, trend)));
+            }
+        }
+        return new Hump(s.step(peak), peakValue, descentStep, events);
+    }
+
+    private String rule(String what) {
+        return String.format(Locale.ROOT,
+                "on the moving median (>= %d points, +-%s in ln step) with tol(v) = max(%s * |v|, %s * noise sd): "
+                        + "first minimum = lowest point after a fall of more than tol and before the first rise of "
+                        + "more than tol; peak = highest point after it until %s falls more than tol below the "
+                        + "minimum, once some later point is more than tol below it; second descent = start of the "
+                        + "first run of falling lines of the PELT segmentation (x = ln(1 + step), penalty %s sigma^2 ln n) after the "
+                        + "peak that falls more than tol, once %s stays below peak - tol",
+                settings.smoothingWindow(), settings.logHalfWidth(), settings.minimumRelativeChange(),
+                settings.noiseMultiplier(), what, settings.penaltyFactor(), what);
+    }
+
+    private PhaseEvent extremum(String kind, String metric, int layer, SmoothedSeries s, int index, int sign,
+            String rule, Map<String, Double> extra) {
+        long[] interval = s.extremumInterval(index, sign);
+        Map<String, Double> parameters = settings.smoothingParameters();
+        parameters.put("noiseSigma", s.sigma());
+        parameters.put("tolerance", s.tolerance(s.value(index)));
+        parameters.putAll(extra);
+        return new PhaseEvent(kind, metric, layer, s.step(index), interval[0], interval[1], s.value(index), rule,
+                parameters);
+    }
+
+    private Map<String, Double> parameters(SmoothedSeries s, Trend trend) {
+        Map<String, Double> parameters = settings.smoothingParameters();
+        parameters.put("noiseSigma", s.sigma());
+        parameters.put("penaltyFactor", settings.penaltyFactor());
+        parameters.putAll(trend.parameters());
+        return parameters;
     }
 
     /**
      * A two-state scan: wait for a fall of more than tol below the highest point so far, then
-     * follow the running minimum until the loss rises more than tol above it. Returns that
-     * minimum's index, or -1 if the loss never falls and then rises.
+     * follow the running minimum until the series rises more than tol above it. Returns that
+     * minimum's index, or -1 if the series never falls and then rises.
      */
     private static int firstMinimum(SmoothedSeries loss) {
         if (loss.size() == 0) {

@@ -3,12 +3,14 @@ package dev.twophase.phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * Finds the phases of learning of one run (arXiv 2504.12700): the end of fitting, the double
- * descent of the test loss, the compression of each layer's I(T;X), and generalization.
- * Deterministic, works on any number of points (too few simply yield null steps), and never
- * reports a phase it has not seen.
+ * descent of the test loss, the compression of each layer's I(T;X) per estimator, the rise and
+ * second descent of local complexity, and generalization. Deterministic, works on any number of
+ * points (too few simply yield null steps), and reports only events it has confirmed: each rule
+ * waits for the evidence that a later point cannot undo, so a run in progress gets no guesses.
  */
 public final class PhaseDetector {
 
@@ -33,11 +35,27 @@ public final class PhaseDetector {
         if (inputs == null) {
             throw new IllegalArgumentException("inputs are required");
         }
+        List<PhaseEvent> events = new ArrayList<>();
+        Detection<Fitting> fitting = accuracy.fitting(inputs.wholeModel(PhaseInputs.TRAIN_ACCURACY));
+        events.addAll(fitting.events());
+        Detection<Generalization> generalization =
+                accuracy.generalization(inputs.wholeModel(PhaseInputs.TEST_ACCURACY));
+        events.addAll(generalization.events());
+        Detection<TestLossShape> testLoss = doubleDescent.shape(inputs.wholeModel(PhaseInputs.TEST_LOSS));
+        events.addAll(testLoss.events());
         List<Compression> layers = new ArrayList<>();
-        for (Map.Entry<Integer, Series> layer : inputs.mutualInformationByLayer().entrySet()) {
-            layers.add(compression.compression(layer.getKey(), layer.getValue()));
+        for (Map.Entry<String, SortedMap<Integer, Series>> named : inputs.series().entrySet()) {
+            String name = named.getKey();
+            for (Map.Entry<Integer, Series> layer : named.getValue().entrySet()) {
+                if (PhaseInputs.isInformationTx(name)) {
+                    Detection<Compression> c = compression.compression(name, layer.getKey(), layer.getValue());
+                    layers.add(c.summary());
+                    events.addAll(c.events());
+                } else if (PhaseInputs.isLocalComplexity(name)) {
+                    events.addAll(doubleDescent.localComplexity(name, layer.getKey(), layer.getValue()));
+                }
+            }
         }
-        return new PhaseReport(accuracy.fitting(inputs.trainAccuracy()),
-                accuracy.generalization(inputs.testAccuracy()), doubleDescent.shape(inputs.testLoss()), layers);
+        return new PhaseReport(fitting.summary(), generalization.summary(), testLoss.summary(), layers, events);
     }
 }

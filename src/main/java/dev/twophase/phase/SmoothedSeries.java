@@ -4,15 +4,20 @@ import java.util.Arrays;
 import java.util.function.DoublePredicate;
 
 /**
- * The finite points of a series, their centred moving median, and the series' noise scale: the
- * common ground of every phase rule.
+ * The finite points of a series, their centred moving median on the log-step axis, and the
+ * series' noise scale: the common ground of every phase rule.
  *
  * <p>The median (Tukey 1977) keeps steps sharp, which threshold rules on accuracy need, and
- * ignores isolated outliers. At the ends the window is truncated rather than shrunk, so the
- * first and last points are medians too and a single noisy last point cannot end a phase.
+ * ignores isolated outliers. Its window spans +-logHalfWidth in ln(1 + step) (at least
+ * smoothingWindow points, at most {@value #MAX_HALF_WINDOW} either side), kept centred in points
+ * so a ramp is not shifted. At the ends the window is truncated rather than shrunk, so the first
+ * and last points are medians too and a single noisy last point cannot end a phase.
  */
 final class SmoothedSeries {
 
+    /** Caps the work per point on long runs (a 1e6-step run logged every 50 steps has 2e4 points). */
+    static final int MAX_HALF_WINDOW = 25;
+    private static final int LOCAL_NOISE_POINTS = 10;
     /** Turns a median absolute deviation into a standard deviation for Gaussian noise. */
     private static final double MAD_TO_SIGMA = 1.4826;
 
@@ -44,7 +49,7 @@ final class SmoothedSeries {
         }
         steps = Arrays.copyOf(steps, finite);
         raw = Arrays.copyOf(raw, finite);
-        return new SmoothedSeries(steps, raw, movingMedian(raw, settings.smoothingWindow()), noiseSigma(raw), settings);
+        return new SmoothedSeries(steps, raw, movingMedian(steps, raw, settings), noiseSigma(raw), settings);
     }
 
     int size() {
@@ -116,11 +121,11 @@ final class SmoothedSeries {
         return best;
     }
 
-    private static double[] movingMedian(double[] x, int window) {
-        int half = window / 2;
+    private static double[] movingMedian(long[] steps, double[] x, DetectionSettings settings) {
         double[] median = new double[x.length];
-        double[] buffer = new double[2 * half + 1];
+        double[] buffer = new double[2 * MAX_HALF_WINDOW + 1 + settings.smoothingWindow()];
         for (int i = 0; i < x.length; i++) {
+            int half = halfWindow(steps, i, settings);
             int from = Math.max(0, i - half);
             int to = Math.min(x.length, i + half + 1);
             int count = to - from;
@@ -129,6 +134,92 @@ final class SmoothedSeries {
             median[i] = count % 2 == 1 ? buffer[count / 2] : (buffer[count / 2 - 1] + buffer[count / 2]) / 2.0;
         }
         return median;
+    }
+
+    /** Points either side of i: the log-step window's, made symmetric, but no fewer than the point window's. */
+    static int halfWindow(long[] steps, int i, DetectionSettings settings) {
+        double centre = Math.log1p(steps[i]);
+        int before = 0;
+        while (before < MAX_HALF_WINDOW && i - before - 1 >= 0
+                && centre - Math.log1p(steps[i - before - 1]) <= settings.logHalfWidth()) {
+            before++;
+        }
+        int after = 0;
+        while (after < MAX_HALF_WINDOW && i + after + 1 < steps.length
+                && Math.log1p(steps[i + after + 1]) - centre <= settings.logHalfWidth()) {
+            after++;
+        }
+        return Math.max(settings.smoothingWindow() / 2, Math.min(before, after));
+    }
+
+    /** The robust noise standard deviation of the raw points. */
+    double sigma() {
+        return sigma;
+    }
+
+    /** Steps of the finite points (a copy). */
+    long[] steps() {
+        return steps.clone();
+    }
+
+    /** The measured values of the finite points (a copy). */
+    double[] rawValues() {
+        return raw.clone();
+    }
+
+    /**
+     * Noise of the smoothed value at i: about two standard errors of a median of the window's
+     * points (sd ~ 1.25 sigma / sqrt(points) for Gaussian noise).
+     */
+    double smoothedNoise(int i) {
+        int points = 2 * halfWindow(steps, i, settings) + 1;
+        return 2.5 * Math.max(sigma, localSigma(i)) / Math.sqrt(points);
+    }
+
+    /**
+     * The noise sd from the second differences within {@value #LOCAL_NOISE_POINTS} points of i:
+     * accuracy noise is binomial, near zero at 0 and 1 and largest mid-rise, so the series-wide
+     * sigma understates it where events happen.
+     */
+    double localSigma(int i) {
+        int from = Math.max(0, i - LOCAL_NOISE_POINTS);
+        int to = Math.min(raw.length, i + LOCAL_NOISE_POINTS + 1);
+        return noiseSigma(Arrays.copyOfRange(raw, from, to));
+    }
+
+    /**
+     * Steps around the extremum at i within which the smoothed series stays within its noise of
+     * the extremum's value, widened by one logged point either side (the true extremum lies
+     * somewhere between measurements). {@code sign} is +1 for a maximum, -1 for a minimum.
+     */
+    long[] extremumInterval(int i, int sign) {
+        double bound = smoothed[i] - sign * smoothedNoise(i);
+        int low = i;
+        while (low > 0 && sign * (smoothed[low - 1] - bound) >= 0) {
+            low--;
+        }
+        int high = i;
+        while (high + 1 < smoothed.length && sign * (smoothed[high + 1] - bound) >= 0) {
+            high++;
+        }
+        return new long[] {steps[Math.max(0, low - 1)], steps[Math.min(smoothed.length - 1, high + 1)]};
+    }
+
+    /**
+     * Steps within which the series crossed {@code level} upwards for good at i: from the previous
+     * logged point (or earlier, while the smoothed series was already within twice its noise of
+     * the level) to i (or later, while it was still within twice its noise above the level).
+     */
+    long[] crossingInterval(int i, double level) {
+        int low = Math.max(0, i - 1);
+        while (low > 0 && smoothed[low - 1] >= level - 2 * smoothedNoise(low - 1)) {
+            low--;
+        }
+        int high = i;
+        while (high + 1 < smoothed.length && smoothed[high] < level + 2 * smoothedNoise(high)) {
+            high++;
+        }
+        return new long[] {steps[low], steps[high]};
     }
 
     /**

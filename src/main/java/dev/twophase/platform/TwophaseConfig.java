@@ -23,6 +23,8 @@ public interface TwophaseConfig {
 
     Startup startup();
 
+    Phases phases();
+
     EmbeddedPostgres embeddedPostgres();
 
     Auth auth();
@@ -118,6 +120,16 @@ public interface TwophaseConfig {
 
         @WithDefault("10000")
         int maxQueryPoints();
+
+        /** Runs one sweep may expand to (the cartesian product of its values). */
+        @WithDefault("64")
+        int sweepRuns();
+    }
+
+    interface Phases {
+        /** How often stored phase events of running and just-finished runs are brought up to date. */
+        @WithDefault("10s")
+        java.time.Duration refreshInterval();
     }
 
     interface Startup {

@@ -3,7 +3,7 @@ package dev.twophase.experiment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twophase.experiment.spec.SpecLimits;
 import dev.twophase.experiment.spec.SpecValidator;
-import dev.twophase.experiment.spec.ValidationResult;
+import dev.twophase.experiment.spec.SweepSpec;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,11 +25,12 @@ class ExamplesTest {
         }
         assertThat(examples).extracting(p -> p.getFileName().toString())
                 .contains("add-mod-23.json", "s5-permutation.json", "external-run.json", "paper-division.json", "paper-s5.json",
-                        "quick-two-phase.json");
+                        "quick-two-phase.json", "sweep-add-mod-23.json");
         SpecValidator validator = new SpecValidator(SpecLimits.defaults());
         ObjectMapper json = new ObjectMapper();
         for (Path example : examples) {
-            ValidationResult result = validator.validate(json.readTree(example.toFile()));
+            // A sweep expands to runs that must each be valid; a spec without one is its only run.
+            SweepSpec.Expansion result = SweepSpec.expand(json.readTree(example.toFile()), validator, 64);
             assertThat(result.violations()).as(example.toString()).isEmpty();
         }
     }

@@ -33,7 +33,7 @@ class AccuracyThresholdsTest {
     }
 
     private static PhaseReport detect(Series train, Series test) {
-        return new PhaseDetector().detect(new PhaseInputs(train, test, Series.empty(), new TreeMap<>()));
+        return new PhaseDetector().detect(PhaseInputs.of(train, test, Series.empty(), new TreeMap<>()));
     }
 
     @Test
@@ -116,8 +116,8 @@ class AccuracyThresholdsTest {
         // An early partial rise to 0.5 falls back to 0.05 at step 900; the rise that lasts starts there.
         long[] steps = {100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300, 1400};
         double[] acc = {0.1, 0.1, 0.3, 0.5, 0.5, 0.5, 0.3, 0.05, 0.05, 0.05, 0.4, 0.96, 0.97, 0.97};
-        Generalization generalization = new PhaseDetector(new DetectionSettings(0.99, 0.95, 0.1, 1, 0.02, 4))
-                .detect(new PhaseInputs(Series.empty(), Series.of(steps, acc), Series.empty(), new TreeMap<>()))
+        Generalization generalization = new PhaseDetector(new DetectionSettings(0.99, 0.95, 0.1, 1, 0, 0.02, 4, 3))
+                .detect(PhaseInputs.of(Series.empty(), Series.of(steps, acc), Series.empty(), new TreeMap<>()))
                 .generalization();
 
         assertThat(generalization.step()).isEqualTo(1200L);
@@ -129,7 +129,7 @@ class AccuracyThresholdsTest {
         // The truncated median at the first point sees mostly later points; the step must not be 0.
         long[] steps = {0, 50, 100, 150, 200, 250};
         double[] acc = {0.04, 1.0, 1.0, 1.0, 1.0, 1.0};
-        PhaseReport report = new PhaseDetector().detect(new PhaseInputs(Series.of(steps, acc),
+        PhaseReport report = new PhaseDetector().detect(PhaseInputs.of(Series.of(steps, acc),
                 Series.of(steps, acc), Series.empty(), new java.util.TreeMap<>()));
         assertThat(report.fitting().endStep()).isEqualTo(50L);
         assertThat(report.generalization().step()).isEqualTo(50L);

@@ -25,7 +25,7 @@ class FewPointsAndInputsTest {
     void veryShortSeriesYieldNullsWithoutFailing(int points) {
         SortedMap<Integer, Series> layers = new TreeMap<>();
         layers.put(0, firstOf(points, 4.0, 1.0, 4.0));
-        PhaseInputs inputs = new PhaseInputs(firstOf(points, 0.2, 0.5, 0.6), firstOf(points, 0.1, 0.2, 0.3),
+        PhaseInputs inputs = PhaseInputs.of(firstOf(points, 0.2, 0.5, 0.6), firstOf(points, 0.1, 0.2, 0.3),
                 firstOf(points, 3.0, 1.0, 3.0), layers);
         PhaseReport report = new PhaseDetector().detect(inputs);
 
@@ -43,7 +43,7 @@ class FewPointsAndInputsTest {
     @Test
     void aSingleFittedPointIsTheFirstObservedFittedStep() {
         PhaseReport report = new PhaseDetector()
-                .detect(new PhaseInputs(firstOf(1, 1.0), firstOf(1, 0.97), null, null));
+                .detect(PhaseInputs.of(firstOf(1, 1.0), firstOf(1, 0.97), null, null));
 
         assertThat(report.fitting().endStep()).isEqualTo(100L);
         assertThat(report.generalization().step()).isEqualTo(100L);
@@ -52,7 +52,7 @@ class FewPointsAndInputsTest {
 
     @Test
     void missingInputsAreEmpty() {
-        PhaseReport report = new PhaseDetector().detect(new PhaseInputs(null, null, null, null));
+        PhaseReport report = new PhaseDetector().detect(PhaseInputs.of(null, null, null, null));
 
         assertThat(report.fitting().metric()).isEqualTo("train_acc");
         assertThat(report.generalization().metric()).isEqualTo("test_acc");
@@ -64,8 +64,8 @@ class FewPointsAndInputsTest {
     void nonFinitePointsAreSkipped() {
         long[] steps = {100, 200, 300, 400, 500, 600, 700};
         double[] acc = {0.5, 1.0, Double.NaN, 1.0, 1.0, Double.POSITIVE_INFINITY, 1.0};
-        PhaseReport report = new PhaseDetector(new DetectionSettings(0.99, 0.95, 0.1, 1, 0.02, 4))
-                .detect(new PhaseInputs(Series.of(steps, acc), null, null, null));
+        PhaseReport report = new PhaseDetector(new DetectionSettings(0.99, 0.95, 0.1, 1, 0, 0.02, 4, 3))
+                .detect(PhaseInputs.of(Series.of(steps, acc), null, null, null));
 
         assertThat(report.fitting().endStep()).isEqualTo(200L);
     }
@@ -100,15 +100,17 @@ class FewPointsAndInputsTest {
     void settingsRejectValuesOutsideTheirRange() {
         assertThat(DetectionSettings.defaults().fittingThreshold()).isEqualTo(0.99);
         assertThat(DetectionSettings.defaults().generalizationThreshold()).isEqualTo(0.95);
-        assertThatThrownBy(() -> new DetectionSettings(1.5, 0.95, 0.1, 5, 0.02, 4))
+        assertThatThrownBy(() -> new DetectionSettings(1.5, 0.95, 0.1, 5, 0.05, 0.02, 4, 3))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DetectionSettings(0.99, 0.95, 1.0, 5, 0.02, 4))
+        assertThatThrownBy(() -> new DetectionSettings(0.99, 0.95, 1.0, 5, 0.05, 0.02, 4, 3))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DetectionSettings(0.99, 0.95, 0.1, 0, 0.02, 4))
+        assertThatThrownBy(() -> new DetectionSettings(0.99, 0.95, 0.1, 0, 0.05, 0.02, 4, 3))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DetectionSettings(0.99, 0.95, 0.1, 5, -0.02, 4))
+        assertThatThrownBy(() -> new DetectionSettings(0.99, 0.95, 0.1, 5, 0.05, -0.02, 4, 3))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DetectionSettings(0.99, 0.95, 0.1, 5, 0.02, Double.NaN))
+        assertThatThrownBy(() -> new DetectionSettings(0.99, 0.95, 0.1, 5, 0.05, 0.02, Double.NaN, 3))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DetectionSettings(0.99, 0.95, 0.1, 5, -1, 0.02, 4, 3))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

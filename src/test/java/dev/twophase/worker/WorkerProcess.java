@@ -5,7 +5,6 @@ import dev.twophase.metrics.MetricStore;
 import dev.twophase.platform.TwophaseConfig;
 import dev.twophase.queue.CheckpointStore;
 import dev.twophase.queue.RunQueue;
-import dev.twophase.training.SameDiffTrainingEngineFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -41,7 +40,7 @@ public final class WorkerProcess {
             public Duration reaperInterval() { return Duration.ofSeconds(1); }
             public Duration retryBackoff() { return Duration.ZERO; }
         };
-        Worker worker = new Worker(args[1], queue, store, checkpoints, new SameDiffTrainingEngineFactory(), config,
+        Worker worker = new Worker(args[1], queue, store, checkpoints, EngineProducer.forName("direct"), config,
                 queueConfig, registry, new ObjectMapper());
         AtomicBoolean stopping = new AtomicBoolean();
         Thread main = Thread.currentThread();
@@ -73,6 +72,7 @@ public final class WorkerProcess {
         return new TwophaseConfig.Worker() {
             public String device() { return "cpu"; }
             public int threads() { return 1; }
+            public String engine() { return "direct"; }
             public Duration lease() { return lease; }
             public Duration heartbeatInterval() { return Duration.ofMillis(250); }
             public Duration pollInterval() { return Duration.ofMillis(100); }
