@@ -1,5 +1,9 @@
 package dev.twophase.worker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.twophase.experiment.spec.SpecLimits;
+import dev.twophase.experiment.spec.SpecValidator;
+import dev.twophase.experiment.spec.ValidationResult;
 import dev.twophase.queue.RunQueue;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
@@ -208,7 +212,7 @@ class FaultToleranceTest {
         return p;
     }
 
-    private UUID enqueue(long steps, int every, int maxAttempts) throws SQLException {
+    private UUID enqueue(long steps, int every, int maxAttempts) throws SQLException, IOException {
         UUID experiment = UUID.randomUUID();
         UUID run = UUID.randomUUID();
         String spec = """
@@ -219,6 +223,11 @@ class FaultToleranceTest {
                  "training": {"steps": %d, "batchSize": 8, "seed": 42},
                  "measures": {"every": %d, "mutualInformation": {"estimator": "binning", "bins": 30}},
                  "resources": {"device": "cpu", "priority": 0, "maxAttempts": %d}}""".formatted(steps, every, maxAttempts);
+        // Stored as the service stores it: validated, defaults filled in.
+        ObjectMapper json = new ObjectMapper();
+        ValidationResult validated = new SpecValidator(SpecLimits.defaults()).validate(json.readTree(spec));
+        assertThat(validated.violations()).isEmpty();
+        spec = json.writeValueAsString(validated.spec());
         try (Connection c = db.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO experiment (id, name, spec) VALUES (?, 'fault', ?::jsonb)")) {
                 ps.setObject(1, experiment);
