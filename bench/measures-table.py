@@ -4,8 +4,10 @@
 usage: bench/measures-table.py RUN_ID [BASE_URL] [EVERY_NTH_ROW] [NAME,NAME,...]
 Columns: the named series (default: every series at the measurement cadence), one per layer
 (name@layer); rows: the measured steps (every nth, and the last).
+The API token (reader or submitter) is read from $TWOPHASE_TOKEN, else from data/api-token.
 """
 import json
+import os
 import sys
 import urllib.request
 
@@ -14,8 +16,16 @@ base = sys.argv[2] if len(sys.argv) > 2 else "http://localhost:8080"
 nth = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 
 
+def token():
+    if os.environ.get("TWOPHASE_TOKEN"):
+        return os.environ["TWOPHASE_TOKEN"].strip()
+    with open("data/api-token") as f:
+        return f.read().strip()
+
+
 def get(path):
-    with urllib.request.urlopen(base + path) as response:
+    request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token()})
+    with urllib.request.urlopen(request) as response:
         return json.load(response)
 
 

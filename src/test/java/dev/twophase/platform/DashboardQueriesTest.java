@@ -64,6 +64,9 @@ class DashboardQueriesTest {
             point(names, layers, steps, values, "mi_ty:kde_upper", 1, s, 0.5);
         }
         try (Connection c = dataSource.getConnection()) {
+            // One transaction, and the run marked as finally scanned (phase_scan): the service's scheduled
+            // phase refresher must not replace the planted events with its own detections.
+            c.setAutoCommit(false);
             update(c, "INSERT INTO experiment (id, name, spec) VALUES (?, 'dashboard-check', '{\"name\": \"dashboard-check\"}')",
                     experiment);
             update(c, """
@@ -86,6 +89,8 @@ class DashboardQueriesTest {
                     VALUES (?, 'fitting_end', 'train_acc', 0, 300, 250, 350, 1.0, 'train_acc >= 0.99'),
                            (?, 'compression_onset', 'mi_tx', 1, 500, 400, 600, NULL, 'smoothed peak of mi_tx')""",
                     run, run);
+            update(c, "INSERT INTO phase_scan (run_id, scanned_step, final) VALUES (?, 1000, true)", run);
+            c.commit();
         }
     }
 
