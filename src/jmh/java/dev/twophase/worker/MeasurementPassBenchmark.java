@@ -69,8 +69,8 @@ public class MeasurementPassBenchmark {
             case "lc" -> new MeasuresSpec(100, List.of(kde), lc, null);
             case "lmn" -> new MeasuresSpec(100, List.of(kde), null, lmn);
             case "all" -> new MeasuresSpec(100, List.of(kde, binning,
-                    new MutualInformationSpec("kde", "mlp_hidden", "train", null, null, null, null, 0.1, 1000),
-                    new MutualInformationSpec("binning", "mlp_hidden", "train", 30, "adaptive", null, null, null, null)),
+                    new MutualInformationSpec("kde", "mlp_hidden", "train", null, null, null, null, 0.1, "absolute", 1000),
+                    new MutualInformationSpec("binning", "mlp_hidden", "train", 30, "adaptive", null, null, null, null, null)),
                     lc, lmn);
             default -> throw new IllegalArgumentException(pass);
         };

@@ -18,6 +18,14 @@ import java.util.Random;
  * <p>D comes from one matrix product, D_ij = |h_i|^2 + |h_j|^2 - 2 h_i·h_j. When N exceeds
  * {@code probes}, the outer mean over i runs over a seeded random subset of that many rows (the
  * inner sums still run over all N rows), which makes the cost N·probes·width instead of N²·width.
+ *
+ * <p>Noise scale: the papers add noise of a fixed variance ({@link NoiseScale#ABSOLUTE}), which suits
+ * tanh units bounded in [-1, 1]. A transformer's residual stream and GeLU activations are unbounded and
+ * their scale drifts by orders of magnitude during training, so with a fixed sigma2 every input stays
+ * distinguishable and the estimate sits at log2 N. {@link NoiseScale#RELATIVE} sets
+ * sigma2 = noiseVariance · E|h - mean(h)|² (the layer's total variance at this step), which makes the
+ * estimate invariant to the layer's scale: it then measures how the inputs cluster, not how large
+ * the activations are.
  */
 public final class KdeMutualInformation {
 
@@ -32,14 +40,18 @@ public final class KdeMutualInformation {
      * @param samples  N
      */
     public record Estimate(double itxUpper, double ityUpper, double itxLower, double ityLower, int probes,
-                           int samples) {
+                           int samples, double sigma2) {
     }
+
+    /** Whether the noise variance is sigma2 itself or a fraction of the layer's total variance. */
+    public enum NoiseScale { ABSOLUTE, RELATIVE }
 
     private static final double LN2 = Math.log(2.0);
     /** Probe rows per pass over the data in the distance kernel. */
     private static final int BLOCK = 8;
 
-    private final double sigma2;
+    private final double noiseVariance;
+    private final NoiseScale scale;
     private final int maxProbes;
     private final long seed;
 
@@ -49,19 +61,51 @@ public final class KdeMutualInformation {
      * @param seed   seeds the choice of probe rows
      */
     public KdeMutualInformation(double sigma2, int probes, long seed) {
-        if (!(sigma2 > 0) || !Double.isFinite(sigma2)) {
-            throw new IllegalArgumentException("sigma2 must be positive and finite, was " + sigma2);
+        this(sigma2, NoiseScale.ABSOLUTE, probes, seed);
+    }
+
+    /**
+     * @param noiseVariance sigma2 itself (absolute) or its ratio to the layer's total variance (relative), positive
+     */
+    public KdeMutualInformation(double noiseVariance, NoiseScale scale, int probes, long seed) {
+        if (!(noiseVariance > 0) || !Double.isFinite(noiseVariance)) {
+            throw new IllegalArgumentException("noise variance must be positive and finite, was " + noiseVariance);
         }
         if (probes < 1) {
             throw new IllegalArgumentException("probes must be at least 1, was " + probes);
         }
-        this.sigma2 = sigma2;
+        this.noiseVariance = noiseVariance;
+        this.scale = java.util.Objects.requireNonNull(scale, "scale");
         this.maxProbes = probes;
         this.seed = seed;
     }
 
-    public double sigma2() {
-        return sigma2;
+    public double noiseVariance() {
+        return noiseVariance;
+    }
+
+    public NoiseScale scale() {
+        return scale;
+    }
+
+    /** E|h - mean(h)|²: the sum over units of each unit's variance across the rows. */
+    public static double totalVariance(float[][] h) {
+        int units = h[0].length;
+        double total = 0;
+        for (int k = 0; k < units; k++) {
+            double mean = 0;
+            for (float[] row : h) {
+                mean += row[k];
+            }
+            mean /= h.length;
+            double sum = 0;
+            for (float[] row : h) {
+                double d = row[k] - mean;
+                sum += d * d;
+            }
+            total += sum / h.length;
+        }
+        return total;
     }
 
     public int probes() {
@@ -75,6 +119,9 @@ public final class KdeMutualInformation {
     public Estimate estimate(float[][] h, int[] labels) {
         int units = Activations.validate(h, labels);
         int n = h.length;
+        double spread = scale == NoiseScale.RELATIVE ? totalVariance(h) : 1.0;
+        // Identical rows (no spread) give 0 bits under any positive sigma2.
+        double sigma2 = spread > 0 ? noiseVariance * spread : noiseVariance;
         int[] probeRows = probeRows(n);
         int[] classOf = Activations.denseLabels(labels);
         int[] classSize = new int[Activations.max(classOf) + 1];
@@ -116,7 +163,7 @@ public final class KdeMutualInformation {
         }
         double toBits = 1.0 / (probeRows.length * LN2);
         return new Estimate(itxUpper * toBits, ityUpper * toBits, itxLower * toBits, ityLower * toBits,
-                probeRows.length, n);
+                probeRows.length, n, sigma2);
     }
 
     private int[] probeRows(int n) {

@@ -18,10 +18,13 @@ public final class MetricNames {
     /** Mutual information of each block's representation with inputs / labels, bits; layer = block. The first estimator's values. */
     public static final String MI_TX = "mi_tx";
     public static final String MI_TY = "mi_ty";
-    /** Estimator names in {@code mi_tx:<estimator>}: the binning estimate and the two kde bounds. */
+    /** Estimator names in {@code mi_tx:<estimator>}: the binning estimate and the two kde bounds, */
     public static final String BINNING = "binning";
     public static final String KDE_UPPER = "kde_upper";
     public static final String KDE_LOWER = "kde_lower";
+    /** and the kde bounds with noise relative to the layer's total variance (the default estimator). */
+    public static final String KDE_RELATIVE_UPPER = "kde_relative_upper";
+    public static final String KDE_RELATIVE_LOWER = "kde_relative_lower";
     /** Local complexity around train, test and random points; layer = block. */
     public static final String LC_TRAIN = "lc:train";
     public static final String LC_TEST = "lc:test";

@@ -44,8 +44,10 @@ final class SeriesParameters {
                     putPrimary(out, (ObjectNode) estimator, null);
                 }
             } else {
-                put(out, MetricNames.KDE_UPPER, suffix, (ObjectNode) estimator, "upper");
-                put(out, MetricNames.KDE_LOWER, suffix, (ObjectNode) estimator, "lower");
+                // Stored specs from before noiseScale existed used the absolute noise variance.
+                boolean relative = "relative".equals(estimator.path("noiseScale").asText("absolute"));
+                put(out, relative ? MetricNames.KDE_RELATIVE_UPPER : MetricNames.KDE_UPPER, suffix, (ObjectNode) estimator, "upper");
+                put(out, relative ? MetricNames.KDE_RELATIVE_LOWER : MetricNames.KDE_LOWER, suffix, (ObjectNode) estimator, "lower");
                 if (first) {
                     putPrimary(out, (ObjectNode) estimator, "upper");
                 }

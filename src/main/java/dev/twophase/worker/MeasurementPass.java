@@ -49,7 +49,8 @@ final class MeasurementPass {
                     ? new BinningMutualInformation(mi.bins(),
                     "fixed".equals(mi.range()) ? BinningMutualInformation.Range.FIXED : BinningMutualInformation.Range.LAYER_MIN_MAX,
                     mi.lower() == null ? Double.NaN : mi.lower(), mi.upper() == null ? Double.NaN : mi.upper())
-                    : new KdeMutualInformation(mi.noiseVariance(), mi.probes(), seed);
+                    : new KdeMutualInformation(mi.noiseVariance(), mi.relativeNoise()
+                    ? KdeMutualInformation.NoiseScale.RELATIVE : KdeMutualInformation.NoiseScale.ABSOLUTE, mi.probes(), seed);
             Source source = new Source(Representation.valueOf(mi.representation().toUpperCase(Locale.ROOT)),
                     Split.valueOf(mi.inputs().toUpperCase(Locale.ROOT)));
             estimators.computeIfAbsent(source, s -> new ArrayList<>()).add(new Estimator(mi, estimator, primary));
@@ -119,10 +120,12 @@ final class MeasurementPass {
                     var estimate = ((KdeMutualInformation) e.estimator()).estimate(t[block], labels);
                     itx = estimate.itxUpper();
                     ity = estimate.ityUpper();
-                    buffer.add(MetricNames.miTx(MetricNames.KDE_UPPER, suffix), layer, step, itx);
-                    buffer.add(MetricNames.miTy(MetricNames.KDE_UPPER, suffix), layer, step, ity);
-                    buffer.add(MetricNames.miTx(MetricNames.KDE_LOWER, suffix), layer, step, estimate.itxLower());
-                    buffer.add(MetricNames.miTy(MetricNames.KDE_LOWER, suffix), layer, step, estimate.ityLower());
+                    String upper = e.spec().relativeNoise() ? MetricNames.KDE_RELATIVE_UPPER : MetricNames.KDE_UPPER;
+                    String lower = e.spec().relativeNoise() ? MetricNames.KDE_RELATIVE_LOWER : MetricNames.KDE_LOWER;
+                    buffer.add(MetricNames.miTx(upper, suffix), layer, step, itx);
+                    buffer.add(MetricNames.miTy(upper, suffix), layer, step, ity);
+                    buffer.add(MetricNames.miTx(lower, suffix), layer, step, estimate.itxLower());
+                    buffer.add(MetricNames.miTy(lower, suffix), layer, step, estimate.ityLower());
                 }
                 if (e.primary()) {
                     buffer.add(MetricNames.MI_TX, layer, step, itx);

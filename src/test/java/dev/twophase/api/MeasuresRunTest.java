@@ -25,7 +25,7 @@ class MeasuresRunTest {
              "model": {"layers": 2, "dModel": 16, "heads": 2, "dMlp": 32},
              "training": {"steps": 40, "batchSize": 512, "seed": 3},
              "measures": {"every": 20,
-                          "mutualInformation": [{"estimator": "kde"},
+                          "mutualInformation": [{"estimator": "kde"}, {"estimator": "kde", "noiseScale": "absolute"},
                                                 {"estimator": "binning", "bins": 10, "range": "fixed", "representation": "mlp_hidden", "inputs": "test"}],
                           "localComplexity": {"directions": 4, "points": 5},
                           "linearMappingNumber": {"samples": 4}}}
@@ -36,10 +36,12 @@ class MeasuresRunTest {
         Response created = given().contentType(ContentType.JSON).body(SPEC).post("/api/v1/experiments")
                 .then().statusCode(201)
                 // defaults echoed
-                .body("spec.measures.mutualInformation[0].noiseVariance", equalTo(0.1f))
+                .body("spec.measures.mutualInformation[0].noiseVariance", equalTo(0.03f))
+                .body("spec.measures.mutualInformation[0].noiseScale", equalTo("relative"))
+                .body("spec.measures.mutualInformation[1].noiseVariance", equalTo(0.1f))
                 .body("spec.measures.mutualInformation[0].probes", equalTo(1000))
                 .body("spec.measures.mutualInformation[0].representation", equalTo("residual_last"))
-                .body("spec.measures.mutualInformation[1].lower", equalTo(-1.0f))
+                .body("spec.measures.mutualInformation[2].lower", equalTo(-1.0f))
                 .body("spec.measures.localComplexity.radius", equalTo(0.1f))
                 .body("spec.measures.linearMappingNumber.samples", equalTo(4))
                 .extract().response();
@@ -56,7 +58,8 @@ class MeasuresRunTest {
         }
         assertThat(byKey.keySet()).contains(
                 "mi_tx@1", "mi_tx@2", "mi_ty@2",
-                "mi_tx:kde_upper@1", "mi_tx:kde_lower@2", "mi_ty:kde_upper@1", "mi_ty:kde_lower@2",
+                "mi_tx:kde_relative_upper@1", "mi_tx:kde_relative_lower@2", "mi_ty:kde_relative_upper@1",
+                "mi_ty:kde_relative_lower@2", "mi_tx:kde_upper@1", "mi_tx:kde_lower@2", "mi_ty:kde_upper@1", "mi_ty:kde_lower@2",
                 "mi_tx:binning:mlp_hidden:test@1", "mi_ty:binning:mlp_hidden:test@2",
                 "lc:train@1", "lc:test@2", "lc:random@1", "lmn@0",
                 "weight_norm@0", "weight_norm@1", "weight_norm@2", "grad_norm@0", "grad_norm@1", "grad_norm@2");
@@ -66,21 +69,24 @@ class MeasuresRunTest {
         assertThat(byKey.get("train_batch_loss@0").get("parameters")).isNull();
         assertThat(byKey.get("train_acc@0").get("parameters")).isEqualTo(Map.of("every", 20));
         assertThat(byKey.get("mi_tx@1").get("parameters")).isEqualTo(Map.of("estimator", "kde", "representation", "residual_last",
-                "inputs", "train", "noiseVariance", 0.1f, "probes", 1000, "bound", "upper"));
+                "inputs", "train", "noiseVariance", 0.03f, "noiseScale", "relative", "probes", 1000, "bound", "upper"));
+        assertThat(byKey.get("mi_tx:kde_upper@1").get("parameters")).isEqualTo(Map.of("estimator", "kde", "representation",
+                "residual_last", "inputs", "train", "noiseVariance", 0.1f, "noiseScale", "absolute", "probes", 1000, "bound", "upper"));
         assertThat(byKey.get("mi_tx:kde_lower@1").get("parameters")).extracting(p -> ((Map<?, ?>) p).get("bound")).isEqualTo("lower");
         assertThat(byKey.get("mi_tx:binning:mlp_hidden:test@1").get("parameters")).isEqualTo(Map.of("estimator", "binning",
                 "representation", "mlp_hidden", "inputs", "test", "bins", 10, "range", "fixed", "lower", -1.0f, "upper", 1.0f));
         assertThat(byKey.get("lc:random@1").get("parameters")).isEqualTo(Map.of("directions", 4, "radius", 0.1f, "points", 5,
                 "source", "random"));
 
-        Response values = given().queryParam("name", "mi_tx:kde_upper", "mi_tx:kde_lower", "mi_tx", "lmn", "lc:train", "lc:test")
+        Response values = given().queryParam("name", "mi_tx:kde_relative_upper", "mi_tx:kde_relative_lower", "mi_tx:kde_upper", "mi_tx", "lmn", "lc:train", "lc:test")
                 .get("/api/v1/runs/" + runId + "/metrics").then().statusCode(200).extract().response();
         double log2Train = Math.log(25) / Math.log(2);
         for (int i = 0; i < 3; i++) {
-            double upper = value(values, "mi_tx:kde_upper", 1, i);
-            assertThat(value(values, "mi_tx", 1, i)).isEqualTo(upper);   // kde upper is the primary estimate
-            assertThat(value(values, "mi_tx:kde_lower", 1, i)).isBetween(0.0, upper);
+            double upper = value(values, "mi_tx:kde_relative_upper", 1, i);
+            assertThat(value(values, "mi_tx", 1, i)).isEqualTo(upper);   // the first estimator's upper bound is the primary estimate
+            assertThat(value(values, "mi_tx:kde_relative_lower", 1, i)).isBetween(0.0, upper);
             assertThat(upper).isLessThanOrEqualTo(log2Train + 1e-9);
+            assertThat(value(values, "mi_tx:kde_upper", 1, i)).isBetween(0.0, log2Train + 1e-9);
             assertThat(value(values, "lmn", 0, i)).isBetween(1.0 - 1e-9, 4.0 + 1e-9);
             // at most every neuron of the 3 positions of the block's MLP
             assertThat(value(values, "lc:train", 2, i)).isBetween(0.0, 3 * 32.0);

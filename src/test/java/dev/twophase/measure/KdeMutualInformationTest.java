@@ -59,6 +59,55 @@ class KdeMutualInformationTest {
     }
 
     @Test
+    void relativeNoiseScalesWithTheLayersTotalVariance() {
+        // Two points at squared distance 25: total variance = 25/4 (each unit's variance summed), so relative
+        // noise v gives sigma2 = v * 6.25 and the two-point formula with that sigma2; multiplying h by any
+        // factor leaves the estimate unchanged.
+        float[][] h = {{0f, 0f}, {3f, 4f}};
+        double v = 0.5;
+        KdeMutualInformation relative = new KdeMutualInformation(v, KdeMutualInformation.NoiseScale.RELATIVE, 10, 1);
+        Estimate e = relative.estimate(h, new int[] {0, 0});
+
+        assertThat(KdeMutualInformation.totalVariance(h)).isCloseTo(6.25, within(EXACT));
+        assertThat(e.sigma2()).isCloseTo(v * 6.25, within(EXACT));
+        double expected = -Math.log((1 + Math.exp(-25 / (2 * v * 6.25))) / 2) / Math.log(2);
+        assertThat(e.itxUpper()).isCloseTo(expected, within(EXACT));
+
+        Random random = new Random(3);
+        float[][] cloud = new float[60][8];
+        int[] labels = new int[60];
+        for (int i = 0; i < cloud.length; i++) {
+            for (int k = 0; k < 8; k++) {
+                cloud[i][k] = (float) random.nextGaussian();
+            }
+            labels[i] = i % 4;
+        }
+        float[][] scaled = new float[60][8];
+        for (int i = 0; i < cloud.length; i++) {
+            for (int k = 0; k < 8; k++) {
+                scaled[i][k] = cloud[i][k] * 64f; // a power of two: the scaled floats are exact
+            }
+        }
+        Estimate small = relative.estimate(cloud, labels);
+        Estimate large = relative.estimate(scaled, labels);
+        assertThat(large.itxUpper()).isCloseTo(small.itxUpper(), within(1e-9));
+        assertThat(large.ityLower()).isCloseTo(small.ityLower(), within(1e-9));
+        // The absolute estimator is not scale-invariant: the scaled cloud is fully distinguishable.
+        KdeMutualInformation absolute = new KdeMutualInformation(0.1, 1000, 1);
+        assertThat(absolute.estimate(scaled, labels).itxUpper()).isCloseTo(Math.log(60) / Math.log(2), within(1e-6));
+        assertThat(small.itxUpper()).isLessThan(Math.log(60) / Math.log(2) - 0.5);
+    }
+
+    @Test
+    void relativeNoiseOnIdenticalPointsIsZero() {
+        float[][] h = {{1f, 2f}, {1f, 2f}, {1f, 2f}};
+        Estimate e = new KdeMutualInformation(0.03, KdeMutualInformation.NoiseScale.RELATIVE, 10, 1).estimate(h, new int[] {0, 1, 0});
+
+        assertThat(e.itxUpper()).isEqualTo(0.0);
+        assertThat(e.ityUpper()).isEqualTo(0.0);
+    }
+
+    @Test
     void twoPointsAtKnownDistanceMatchTheFormula() {
         // N = 2 at squared distance D: upper = -log2((1 + exp(-D / (2 s))) / 2), lower the same with 8 s.
         float[][] h = {{0f, 0f}, {3f, 4f}};

@@ -41,7 +41,7 @@ public final class SpecValidator {
     private static final List<String> ESTIMATORS = List.of(MutualInformationSpec.BINNING, MutualInformationSpec.KDE);
     private static final List<String> BINNING_FIELDS =
             List.of("estimator", "representation", "inputs", "bins", "range", "lower", "upper");
-    private static final List<String> KDE_FIELDS = List.of("estimator", "representation", "inputs", "noiseVariance", "probes");
+    private static final List<String> KDE_FIELDS = List.of("estimator", "representation", "inputs", "noiseVariance", "noiseScale", "probes");
     private static final List<String> REPRESENTATIONS = List.of(MutualInformationSpec.RESIDUAL_LAST, "mlp_hidden", "residual_all");
     private static final List<String> INPUTS = List.of(MutualInformationSpec.TRAIN, "test", "all");
     private static final List<String> LOCAL_COMPLEXITY_FIELDS = List.of("directions", "radius", "points");
@@ -313,7 +313,7 @@ public final class SpecValidator {
     private static List<MutualInformationSpec> mutualInformation(JsonFields in, ObjectNode measures, String path) {
         JsonNode value = JsonFields.value(measures, "mutualInformation");
         if (value == null) {
-            return List.of(MutualInformationSpec.kde(0.1, 1000));
+            return List.of(MutualInformationSpec.defaultEstimator());
         }
         if (value.isObject()) {
             MutualInformationSpec one = estimator(in, (ObjectNode) value, path);
@@ -337,8 +337,9 @@ public final class SpecValidator {
             MutualInformationSpec one = estimator(in, (ObjectNode) element, at);
             if (one == null) {
                 complete = false;
-            } else if (!series.add(one.estimator() + one.seriesSuffix())) {
-                in.add(at, "repeats estimator \"" + one.estimator() + "\" on the same representation and inputs;"
+            } else if (!series.add(one.seriesEstimator() + one.seriesSuffix())) {
+                in.add(at, "repeats estimator \"" + one.estimator() + "\"" + (one.noiseScale() == null ? "" : " with "
+                        + one.noiseScale() + " noise") + " on the same representation and inputs;"
                         + " each such combination writes one series");
                 complete = false;
             } else {
@@ -378,14 +379,17 @@ public final class SpecValidator {
                     || ("fixed".equals(range) && (lower == null || upper == null))) {
                 return null;
             }
-            return new MutualInformationSpec(estimator, representation, inputs, bins, range, lower, upper, null, null);
+            return new MutualInformationSpec(estimator, representation, inputs, bins, range, lower, upper, null, null, null);
         }
-        Double noiseVariance = in.number(node, path, "noiseVariance", 0.1, Interval.leftOpen(0, 1e6));
+        String noiseScale = in.choice(node, path, "noiseScale", List.of(MutualInformationSpec.RELATIVE, MutualInformationSpec.ABSOLUTE),
+                MutualInformationSpec.RELATIVE);
+        Double noiseVariance = in.number(node, path, "noiseVariance", MutualInformationSpec.ABSOLUTE.equals(noiseScale)
+                ? MutualInformationSpec.DEFAULT_ABSOLUTE_NOISE : MutualInformationSpec.DEFAULT_RELATIVE_NOISE, Interval.leftOpen(0, 1e6));
         Integer probes = in.int32(node, path, "probes", 1000, 1, 100_000);
-        if (representation == null || inputs == null || noiseVariance == null || probes == null) {
+        if (representation == null || inputs == null || noiseScale == null || noiseVariance == null || probes == null) {
             return null;
         }
-        return new MutualInformationSpec(estimator, representation, inputs, null, null, null, null, noiseVariance, probes);
+        return new MutualInformationSpec(estimator, representation, inputs, null, null, null, null, noiseVariance, noiseScale, probes);
     }
 
     private static LocalComplexitySpec localComplexity(JsonFields in, ObjectNode node, ModelSpec model) {

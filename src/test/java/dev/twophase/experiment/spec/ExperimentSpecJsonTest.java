@@ -36,7 +36,7 @@ class ExperimentSpecJsonTest {
                   "model": {"type": "transformer", "layers": 2, "dModel": 128, "heads": 4, "dMlp": 512, "activation": "gelu"},
                   "optimizer": {"type": "adamw", "learningRate": 0.001, "weightDecay": 1.0, "beta1": 0.9, "beta2": 0.98, "warmupSteps": 10},
                   "training": {"steps": 10000, "batchSize": 512, "seed": 42},
-                  "measures": {"every": 100, "mutualInformation": [{"estimator": "kde", "representation": "residual_last", "inputs": "train", "noiseVariance": 0.1, "probes": 1000}]},
+                  "measures": {"every": 100, "mutualInformation": [{"estimator": "kde", "representation": "residual_last", "inputs": "train", "noiseVariance": 0.03, "noiseScale": "relative", "probes": 1000}]},
                   "resources": {"device": "cpu", "priority": 0, "maxAttempts": 3} }
                 """));
     }

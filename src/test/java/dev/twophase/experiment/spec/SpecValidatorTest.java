@@ -88,7 +88,8 @@ class SpecValidatorTest {
                 new ModelSpec("transformer", 2, 128, 4, 512, "gelu"),
                 new OptimizerSpec("adamw", 1e-3, 1.0, 0.9, 0.98, 10),
                 new TrainingSpec(10_000, 512, 42),
-                new MeasuresSpec(100, List.of(MutualInformationSpec.kde(0.1, 1000)), null, null),
+                new MeasuresSpec(100, List.of(new MutualInformationSpec("kde", "residual_last", "train", null, null, null, null,
+                        0.03, "relative", 1000)), null, null),
                 new ResourcesSpec("cpu", 0, 3)));
     }
 
@@ -105,7 +106,41 @@ class SpecValidatorTest {
         assertThat(result.spec().task().seed()).isEqualTo(1);
         assertThat(result.spec().model()).isEqualTo(new ModelSpec("transformer", 2, 64, 4, 256, "gelu"));
         assertThat(result.spec().optimizer()).isEqualTo(new OptimizerSpec("adamw", 1e-3, 1.0, 0.9, 0.98, 10));
-        assertThat(result.spec().measures().mutualInformation()).containsExactly(MutualInformationSpec.kde(0.1, 1000));
+        assertThat(result.spec().measures().mutualInformation()).containsExactly(MutualInformationSpec.defaultEstimator());
+    }
+
+    @Test
+    void kdeNoiseIsRelativeByDefaultAndEachScaleHasItsOwnDefaultVariance() {
+        ValidationResult result = validate(with(EXAMPLE, "", "measures", """
+                {"every": 50, "mutualInformation": [{"estimator": "kde"}, {"estimator": "kde", "noiseScale": "absolute"},
+                 {"estimator": "kde", "noiseScale": "relative", "noiseVariance": 0.2, "representation": "mlp_hidden"}]}
+                """));
+
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.spec().measures().mutualInformation()).containsExactly(
+                new MutualInformationSpec("kde", "residual_last", "train", null, null, null, null, 0.03, "relative", 1000),
+                new MutualInformationSpec("kde", "residual_last", "train", null, null, null, null, 0.1, "absolute", 1000),
+                new MutualInformationSpec("kde", "mlp_hidden", "train", null, null, null, null, 0.2, "relative", 1000));
+        assertThat(result.spec().measures().mutualInformation()).extracting(MutualInformationSpec::seriesEstimator)
+                .containsExactly("kde_relative_upper", "kde_upper", "kde_relative_upper");
+    }
+
+    @Test
+    void kdeNoiseScaleIsCheckedAndARepeatedScaleOnOneRepresentationIsRejected() {
+        ValidationResult wrong = validate(with(EXAMPLE, "", "measures", """
+                {"mutualInformation": {"estimator": "kde", "noiseScale": "per-unit"}}
+                """));
+        ValidationResult repeated = validate(with(EXAMPLE, "", "measures", """
+                {"mutualInformation": [{"estimator": "kde"}, {"estimator": "kde", "noiseVariance": 0.1}]}
+                """));
+        ValidationResult onBinning = validate(with(EXAMPLE, "", "measures", """
+                {"mutualInformation": {"estimator": "binning", "noiseScale": "relative"}}
+                """));
+
+        assertThat(wrong.violations()).extracting(Violation::path).containsExactly("$.measures.mutualInformation.noiseScale");
+        assertThat(repeated.violations()).extracting(Violation::path).containsExactly("$.measures.mutualInformation[1]");
+        assertThat(repeated.violations().get(0).message()).contains("relative noise");
+        assertThat(onBinning.violations()).extracting(Violation::path).containsExactly("$.measures.mutualInformation.noiseScale");
     }
 
     @Test
