@@ -31,9 +31,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One measurement pass against one training step of the paper's model (division mod 97, 40/60 split,
- * 2 layers, d 128, 4 heads, MLP 512, batch 512), SameDiff engine. The pass's metric points go to a
- * buffer that is never flushed. Passes: {@code default} (evaluation, norms, kde on the residual at the
- * last position over the 3,764 train inputs), {@code binning} (the same with binning), {@code lc}
+ * 2 layers, d 128, 4 heads, MLP 512, batch 512), on the engine the worker uses ({@code direct}, the default)
+ * or the SameDiff reference ({@code -p engine=samediff}). The pass's metric points go to a
+ * buffer that is never flushed. Passes: {@code default} (evaluation, norms, the default estimator: kde with
+ * relative noise on the residual at the last position over the 3,764 train inputs), {@code binning} (the same with binning), {@code lc}
  * (default plus local complexity, 25 directions x 50 points x 3 sources), {@code lmn} (default plus the
  * linear mapping number over 20 samples), {@code all} (kde + binning on residual_last and mlp_hidden, lc, lmn).
  */
@@ -48,6 +49,9 @@ public class MeasurementPassBenchmark {
     @Param({"default", "binning", "lc", "lmn", "all"})
     String pass;
 
+    @Param({"direct"})
+    String engineName;
+
     TrainingEngine engine;
     MeasurementPass measurement;
     MetricBuffer buffer;
@@ -57,9 +61,13 @@ public class MeasurementPassBenchmark {
         TrainingSetup setup = new TrainingSetup(
                 new TaskSetup(TaskType.MODULAR, ModularOperation.DIV, 97, 0, 0.4, 1),
                 new ModelSetup(2, 128, 4, 512), new OptimizerSetup(1e-3, 1.0, 0.9, 0.98, 10), 512, 42);
-        engine = new SameDiffTrainingEngine(setup);
-        engine.trainStep();   // builds the gradient graph
-        MutualInformationSpec kde = MutualInformationSpec.kde(0.1, 1000);
+        engine = switch (engineName) {
+            case "direct" -> new dev.twophase.training.DirectTrainingEngine(setup);
+            case "samediff" -> new SameDiffTrainingEngine(setup);
+            default -> throw new IllegalArgumentException(engineName);
+        };
+        engine.trainStep();   // builds the gradient graph (SameDiff), warms the buffers (direct)
+        MutualInformationSpec kde = MutualInformationSpec.defaultEstimator();
         MutualInformationSpec binning = MutualInformationSpec.binning(30, "adaptive", null, null);
         LocalComplexitySpec lc = new LocalComplexitySpec(25, 0.1, 50);
         LinearMappingNumberSpec lmn = new LinearMappingNumberSpec(20);
@@ -68,7 +76,7 @@ public class MeasurementPassBenchmark {
             case "binning" -> new MeasuresSpec(100, List.of(binning), null, null);
             case "lc" -> new MeasuresSpec(100, List.of(kde), lc, null);
             case "lmn" -> new MeasuresSpec(100, List.of(kde), null, lmn);
-            case "all" -> new MeasuresSpec(100, List.of(kde, binning,
+            case "all" -> new MeasuresSpec(100, List.of(kde, binning, MutualInformationSpec.kde(0.1, 1000),
                     new MutualInformationSpec("kde", "mlp_hidden", "train", null, null, null, null, 0.1, "absolute", 1000),
                     new MutualInformationSpec("binning", "mlp_hidden", "train", 30, "adaptive", null, null, null, null, null)),
                     lc, lmn);

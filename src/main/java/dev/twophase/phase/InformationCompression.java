@@ -13,6 +13,13 @@ import java.util.Map;
  * line falling by more than tol(v) = max(minimumRelativeChange * |v|, noiseMultiplier * sigma)
  * after the peak, and its first flat line after that.
  *
+ * <p>The peak is looked for from the end of fitting on (the first point at or after it) when the run
+ * has a train-accuracy series: the paper's compression follows the fitting phase, and an estimate
+ * that falls while the network fits (kde with noise relative to the layer's spread falls from its
+ * value at initialisation as the representation becomes anisotropic) is not compression. While
+ * such a run has not ended fitting, no compression is reported. Without train accuracy (an uploaded
+ * I(T;X) series alone) the whole series is searched.
+ *
  * <p>The peak and onset are reported only once I(T;X) stays more than tol below the peak: the
  * highest point of a curve that is still rising or flat is not a peak yet. The end is reported
  * only once the flat line holds for a smoothing window and nothing after it falls more than tol
@@ -30,11 +37,15 @@ final class InformationCompression {
         this.settings = settings;
     }
 
-    Detection<Compression> compression(String metric, int layer, Series itx) {
+    /**
+     * @param searchFrom the first step the peak may lie at (the fitting end), 0 for the whole series, or
+     *                   null when fitting has not ended yet (then nothing is reported)
+     */
+    Detection<Compression> compression(String metric, int layer, Series itx, Long searchFrom) {
         SmoothedSeries mi = SmoothedSeries.of(itx, settings);
         String rule = String.format(Locale.ROOT,
                 "on the moving median (>= %d points, +-%s in ln step) with tol(v) = max(%s * |v|, %s * noise sd): "
-                        + "peak = maximum of %s, once it stays below peak - tol; onset = start of the first line of "
+                        + "peak = maximum of %s from the fitting end on, once it stays below peak - tol; onset = start of the first line of "
                         + "the PELT segmentation (x = ln(1 + step), penalty %s sigma^2 ln n) after the peak that "
                         + "falls more than tol; end = first point within tol of the "
                         + "lowest later value in the first later run of lines that do not fall (change within "
@@ -43,7 +54,14 @@ final class InformationCompression {
                 settings.noiseMultiplier(), metric, settings.penaltyFactor(), settings.smoothingWindow(),
                 HELD_LOG_WIDTH * settings.logHalfWidth());
         Compression none = new Compression(layer, metric, null, null, null, null, null, rule);
-        int peak = mi.argMax(0, mi.size());
+        if (searchFrom == null) {
+            return new Detection<>(none, List.of());
+        }
+        int from = 0;
+        while (from < mi.size() && mi.step(from) < searchFrom) {
+            from++;
+        }
+        int peak = mi.argMax(from, mi.size());
         if (peak < 0) {
             return new Detection<>(none, List.of());
         }

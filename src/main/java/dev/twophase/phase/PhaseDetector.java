@@ -48,7 +48,8 @@ public final class PhaseDetector {
             String name = named.getKey();
             for (Map.Entry<Integer, Series> layer : named.getValue().entrySet()) {
                 if (PhaseInputs.isInformationTx(name)) {
-                    Detection<Compression> c = compression.compression(name, layer.getKey(), layer.getValue());
+                    Detection<Compression> c = compression.compression(name, layer.getKey(), layer.getValue(),
+                            compressionSearchFrom(inputs, fitting.summary()));
                     layers.add(c.summary());
                     events.addAll(c.events());
                 } else if (PhaseInputs.isLocalComplexity(name)) {
@@ -57,5 +58,10 @@ public final class PhaseDetector {
             }
         }
         return new PhaseReport(fitting.summary(), generalization.summary(), testLoss.summary(), layers, events);
+    }
+
+    /** The fitting end, 0 for a run without train accuracy, null while fitting goes on. */
+    private static Long compressionSearchFrom(PhaseInputs inputs, Fitting fitting) {
+        return inputs.wholeModel(PhaseInputs.TRAIN_ACCURACY).size() == 0 ? Long.valueOf(0L) : fitting.endStep();
     }
 }
