@@ -38,7 +38,7 @@ final class EmbeddedPostgresConfigSource implements ConfigSource {
             // URL, or Quarkus bakes that URL into the application as a default.
             case URL -> ExecutionMode.current() == ExecutionMode.UNSET
                     ? null
-                    : EmbeddedPostgresServer.start(settings).jdbcUrl();
+                    : EmbeddedPostgresServer.jdbcUrl(settings);
             case USERNAME -> EmbeddedPostgresServer.USER;
             case PASSWORD -> EmbeddedPostgresServer.PASSWORD;
             default -> null;

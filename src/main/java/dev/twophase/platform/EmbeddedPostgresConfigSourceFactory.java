@@ -20,6 +20,8 @@ public final class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFa
     static final String DATA_DIR = "twophase.embedded-postgres.data-dir";
     static final String EPHEMERAL = "twophase.embedded-postgres.ephemeral";
     static final String PORT = "twophase.embedded-postgres.port";
+    /** Set by {@link Main} for the token CLI: share the server of a twophase already running on the data directory. */
+    static final String ATTACH = "twophase.embedded-postgres.attach";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -30,7 +32,8 @@ public final class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFa
         String dataDir = valueOr(context, DATA_DIR, "data/postgres");
         boolean ephemeral = Boolean.parseBoolean(valueOr(context, EPHEMERAL, "false"));
         int port = Integer.parseInt(valueOr(context, PORT, "0"));
-        return List.of(new EmbeddedPostgresConfigSource(new EmbeddedPostgresSettings(dataDir, ephemeral, port)));
+        boolean attach = Boolean.parseBoolean(valueOr(context, ATTACH, "false"));
+        return List.of(new EmbeddedPostgresConfigSource(new EmbeddedPostgresSettings(dataDir, ephemeral, port, attach)));
     }
 
     @Override

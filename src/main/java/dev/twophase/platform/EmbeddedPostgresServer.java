@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,64 @@ public final class EmbeddedPostgresServer {
         this.postgres = postgres;
         this.dataDir = dataDir;
         this.ephemeral = ephemeral;
+    }
+
+    /**
+     * The JDBC URL of the embedded server this JVM starts; with {@code attach}, that of the server a
+     * running twophase already serves from the same data directory, if one does.
+     */
+    static String jdbcUrl(EmbeddedPostgresSettings settings) {
+        if (settings.attach() && !settings.ephemeral() && current().isEmpty()) {
+            Path dir = Path.of(settings.dataDir()).toAbsolutePath().normalize();
+            Optional<Integer> port = portOfRunningServer(dir);
+            if (port.isPresent()) {
+                System.err.printf("twophase: using the embedded PostgreSQL of the running twophase on port %d, "
+                        + "data directory %s%n", port.get(), dir);
+                return jdbcUrl(port.get());
+            }
+        }
+        return start(settings).jdbcUrl();
+    }
+
+    /**
+     * The port of the PostgreSQL a live twophase runs on {@code dir}: its lock beside the directory
+     * is held, and the server's {@code postmaster.pid} names the port (fourth line). Empty when no
+     * live twophase holds the directory.
+     */
+    static Optional<Integer> portOfRunningServer(Path dir) {
+        Path lockFile = lockFile(dir);
+        if (!Files.exists(lockFile)) {
+            return Optional.empty();
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock probe;
+            try {
+                probe = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                probe = null; // held by this very JVM
+            }
+            if (probe != null) {
+                probe.release();
+                return Optional.empty();
+            }
+            Path pidFile = dir.resolve("postmaster.pid");
+            List<String> lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
+            if (lines.size() < 4 || lines.get(3).isBlank()) {
+                throw new IllegalStateException("a running twophase holds " + dir
+                        + " but its PostgreSQL is not up yet; try again in a few seconds");
+            }
+            return Optional.of(Integer.parseInt(lines.get(3).trim()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot inspect the embedded PostgreSQL data directory " + dir, e);
+        }
+    }
+
+    private static Path lockFile(Path dir) {
+        return dir.resolveSibling(dir.getFileName() + ".lock");
+    }
+
+    private static String jdbcUrl(int port) {
+        return "jdbc:postgresql://localhost:" + port + "/postgres?user=" + USER;
     }
 
     static synchronized EmbeddedPostgresServer start(EmbeddedPostgresSettings settings) {
@@ -79,7 +139,7 @@ public final class EmbeddedPostgresServer {
      * restart would fail on its postmaster.pid.
      */
     private static void claimDataDirectory(Path dir) throws IOException {
-        Path lockFile = dir.resolveSibling(dir.getFileName() + ".lock");
+        Path lockFile = lockFile(dir);
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock();
         if (lock == null) {
@@ -114,7 +174,7 @@ public final class EmbeddedPostgresServer {
     }
 
     public String jdbcUrl() {
-        return postgres.getJdbcUrl(USER, "postgres");
+        return jdbcUrl(port());
     }
 
     public Path dataDir() {

@@ -7,7 +7,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 /**
  * The jar's entry point: the service, or with {@code token ...} the token admin command (see
  * {@link TokenCommand}). The command starts the application in role {@code api} on a free port so it
- * neither trains nor collides with a running service, and exits when done.
+ * neither trains nor collides with a running service, shares the embedded PostgreSQL of a service
+ * running on the same data directory, and exits when done.
  */
 @QuarkusMain
 public class Main {
@@ -17,6 +18,7 @@ public class Main {
             System.setProperty("twophase.role", "api");
             System.setProperty("quarkus.http.port", "0");
             System.setProperty("twophase.auth.bootstrap", "false");
+            System.setProperty(EmbeddedPostgresConfigSourceFactory.ATTACH, "true");
             System.setProperty("quarkus.banner.enabled", "false");
             System.setProperty("quarkus.log.level", "WARN");
             Quarkus.run(TokenCommand.class, args);

@@ -147,6 +147,10 @@ public interface TwophaseConfig {
 
         @WithDefault("0")
         int port();
+
+        /** Use the server of a twophase already running on the data directory (set by the token CLI). */
+        @WithDefault("false")
+        boolean attach();
     }
 
     /** Bearer tokens of the HTTP API (platform.security); tokens in the database come from the CLI. */

@@ -37,7 +37,7 @@ public class RunQueue {
                    step = coalesce((SELECT c.step FROM checkpoint c WHERE c.run_id = r.id), 0)
               FROM next
              WHERE r.id = next.id
-            RETURNING r.id, r.attempt, r.max_attempts, r.spec::text, r.total_steps""";
+            RETURNING r.id, r.attempt, r.max_attempts, r.spec::text, r.total_steps, r.step""";
 
     private static final String HEARTBEAT = """
             UPDATE run
@@ -135,7 +135,7 @@ public class RunQueue {
                         return Optional.empty();
                     }
                     return Optional.of(new ClaimedRun(rs.getObject(1, UUID.class), workerId, rs.getInt(2),
-                            rs.getInt(3), rs.getString(4), rs.getLong(5)));
+                            rs.getInt(3), rs.getString(4), rs.getLong(5), rs.getLong(6)));
                 }
             }
         });

@@ -38,6 +38,10 @@ final class Lease implements AutoCloseable {
         this.run = run;
         this.config = config;
         this.speed = speed;
+        // Until the engine has restored the checkpoint, heartbeats report the step the claim resumed
+        // from, never 0: a reclaimed run's status keeps showing its checkpoint step.
+        this.step = run.step();
+        this.stepAtLastBeat = run.step();
         this.beats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "twophase-heartbeat-" + run.runId());
             t.setDaemon(true);

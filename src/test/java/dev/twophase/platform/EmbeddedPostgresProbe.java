@@ -12,7 +12,7 @@ import java.sql.Statement;
 public final class EmbeddedPostgresProbe {
 
     public static void main(String[] args) throws Exception {
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(new EmbeddedPostgresSettings(args[0], false, 0));
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(new EmbeddedPostgresSettings(args[0], false, 0, false));
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(), EmbeddedPostgresServer.USER,
                 EmbeddedPostgresServer.PASSWORD); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS probe (id serial PRIMARY KEY)");

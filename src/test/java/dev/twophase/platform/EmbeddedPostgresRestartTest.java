@@ -10,6 +10,10 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The embedded default keeps its data across restarts, recovers from a JVM killed with -9
- * (whose PostgreSQL keeps running, orphaned), and refuses a data directory a live instance uses.
+ * (whose PostgreSQL keeps running, orphaned), refuses a data directory a live instance uses, and lets
+ * the token CLI attach to that instance's server.
  * Each instance is a child JVM so it can really be killed.
  */
 class EmbeddedPostgresRestartTest {
@@ -54,6 +59,15 @@ class EmbeddedPostgresRestartTest {
         assertThat(new String(third.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                 .contains("is in use by another running twophase");
         assertThat(second.isAlive()).as("the live instance is untouched").isTrue();
+
+        // The token CLI attaches instead: it uses the live instance's server and starts none.
+        String url = EmbeddedPostgresServer.jdbcUrl(new EmbeddedPostgresSettings(dataDir.toString(), false, 0, true));
+        try (Connection c = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM probe")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(2);
+        }
+        assertThat(EmbeddedPostgresServer.current()).isEmpty();
     }
 
     private Process start(Path dataDir) throws IOException {

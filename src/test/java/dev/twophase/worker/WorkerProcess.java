@@ -68,7 +68,7 @@ public final class WorkerProcess {
         return bean;
     }
 
-    private static TwophaseConfig.Worker workerConfig(int checkpointEvery, Duration lease) {
+    static TwophaseConfig.Worker workerConfig(int checkpointEvery, Duration lease) {
         return new TwophaseConfig.Worker() {
             public String device() { return "cpu"; }
             public int threads() { return 1; }

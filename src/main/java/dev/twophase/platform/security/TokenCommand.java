@@ -3,17 +3,23 @@ package dev.twophase.platform.security;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The admin path for API tokens, run as {@code java -jar quarkus-run.jar token ...} against the
  * configured database (see {@code dev.twophase.platform.Main}):
- * {@code token create <name> [--role reader|submitter]}, {@code token revoke <name>}, {@code token list}.
+ * {@code token create [<name>] [--role reader|submitter]} (the name defaults to the role and the time),
+ * {@code token revoke <name>}, {@code token list}.
  */
 public class TokenCommand implements QuarkusApplication {
 
-    static final String USAGE = "usage: token create <name> [--role reader|submitter] | token revoke <name> | token list";
+    static final String USAGE = "usage: token create [<name>] [--role reader|submitter] | token revoke <name> | token list";
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     @Inject
     ApiTokens tokens;
@@ -22,15 +28,23 @@ public class TokenCommand implements QuarkusApplication {
     public int run(String... args) {
         List<String> a = Arrays.asList(args).subList(1, args.length); // args[0] is "token"
         try {
-            if (a.size() >= 2 && a.get(0).equals("create")) {
+            if (!a.isEmpty() && a.get(0).equals("create")) {
+                List<String> rest = new ArrayList<>(a.subList(1, a.size()));
                 ApiRole role = ApiRole.reader;
-                if (a.size() == 4 && a.get(2).equals("--role")) {
-                    role = ApiRole.parse(a.get(3));
-                } else if (a.size() != 2) {
+                int flag = rest.indexOf("--role");
+                if (flag >= 0) {
+                    if (flag + 1 >= rest.size()) {
+                        return usage();
+                    }
+                    role = ApiRole.parse(rest.get(flag + 1));
+                    rest.subList(flag, flag + 2).clear();
+                }
+                if (rest.size() > 1 || rest.stream().anyMatch(r -> r.startsWith("-"))) {
                     return usage();
                 }
-                System.out.println(tokens.create(a.get(1), role));
-                System.err.println("token '" + a.get(1) + "' (role " + role + ") created; it is shown only this once");
+                String name = rest.isEmpty() ? role + "-" + NAME_TIME.format(Instant.now()) : rest.get(0);
+                System.out.println(tokens.create(name, role));
+                System.err.println("token '" + name + "' (role " + role + ") created; it is shown only this once");
                 return 0;
             }
             if (a.size() == 2 && a.get(0).equals("revoke")) {
