@@ -29,13 +29,17 @@ import java.util.SplittableRandom;
  * the same interval. Replicates that do not find the event are left out; the share that do is
  * reported as {@code bootstrapFound}. Cost: {@value #REPLICATES} runs of one series' rule per
  * series with a new event, so the service bootstraps an event once when it is confirmed and
- * once in the final recompute, not on every refresh.
+ * once in the final recompute, not on every refresh; a series longer than {@value #MAX_POINTS}
+ * points is bootstrapped on its means over consecutive groups of points (the replicates' steps,
+ * and the one-point widening, are then on the groups' grid).
  */
 public final class BootstrapIntervals {
 
     static final int REPLICATES = 200;
     /** Nominal coverage of the percentile interval. */
     static final double COVERAGE = 0.9;
+    /** Longer series are bootstrapped on group means (see {@link #grouped}). */
+    static final int MAX_POINTS = 250;
 
     private final PhaseDetector detector;
 
@@ -66,7 +70,7 @@ public final class BootstrapIntervals {
 
     private List<PhaseEvent> bootstrap(String metric, int layer, Series series, List<PhaseEvent> events) {
         DetectionSettings settings = detector.settings();
-        SmoothedSeries s = SmoothedSeries.of(series, settings);
+        SmoothedSeries s = SmoothedSeries.of(grouped(series), settings);
         int n = s.size();
         long[] steps = s.steps();
         double[] sigma = new double[n];
@@ -107,7 +111,7 @@ public final class BootstrapIntervals {
             long high = Math.max(e.step(), sorted[(int) Math.ceil((1.0 - tail) * (count - 1))]);
             out.add(e.withInterval(previousStep(steps, low), nextStep(steps, high), method(),
                     Map.of("bootstrapReplicates", (double) REPLICATES, "bootstrapFound", count / (double) REPLICATES,
-                            "bootstrapCoverage", COVERAGE)));
+                            "bootstrapCoverage", COVERAGE, "bootstrapPoints", (double) n)));
         }
         return out;
     }
@@ -115,6 +119,41 @@ public final class BootstrapIntervals {
     static String method() {
         return String.format(Locale.ROOT, "bootstrap: %d seeded replicates of the rule on moving median + local "
                 + "noise, %.0f%% percentile interval widened by one logged point", REPLICATES, 100 * COVERAGE);
+    }
+
+    /**
+     * The finite points, averaged in consecutive groups down to at most {@value #MAX_POINTS}, each
+     * group at its middle point's step: a replicate's rule costs PELT's O(n^2) at worst.
+     */
+    static Series grouped(Series series) {
+        int finite = 0;
+        long[] steps = new long[series.size()];
+        double[] values = new double[series.size()];
+        for (int i = 0; i < series.size(); i++) {
+            if (Double.isFinite(series.value(i))) {
+                steps[finite] = series.step(i);
+                values[finite] = series.value(i);
+                finite++;
+            }
+        }
+        int group = Math.max(1, (finite + MAX_POINTS - 1) / MAX_POINTS);
+        if (group == 1) {
+            return Series.of(Arrays.copyOf(steps, finite), Arrays.copyOf(values, finite));
+        }
+        int m = (finite + group - 1) / group;
+        long[] groupSteps = new long[m];
+        double[] means = new double[m];
+        for (int k = 0; k < m; k++) {
+            int from = k * group;
+            int to = Math.min(finite, from + group);
+            double sum = 0;
+            for (int i = from; i < to; i++) {
+                sum += values[i];
+            }
+            means[k] = sum / (to - from);
+            groupSteps[k] = steps[(from + to - 1) / 2];
+        }
+        return Series.of(groupSteps, means);
     }
 
     private static long seed(String metric, int layer, int points) {

@@ -124,6 +124,20 @@ class PlantedRecoveryTest {
                         new Planted(PhaseEvent.COMPRESSION_END, 20000, endTolerance)));
     }
 
+    /**
+     * The same compression logged every 25 steps (1,601 points): the bootstrap runs on means of
+     * groups of 7 points ({@link BootstrapIntervals#MAX_POINTS}), and must still cover.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, 0.2})
+    void denselyLoggedCompressionIsBootstrappedOnGroupMeans(double sd) {
+        long every = 25;
+        recover("mi_tx/25", sd, seed -> detect(null, null, null,
+                        withNoise(sample(INFORMATION, 0, 40000, every), sd, seed)),
+                List.of(new Planted(PhaseEvent.COMPRESSION_ONSET, 5000, sd == 0.0 ? 2 * MI_EVERY : 12 * MI_EVERY),
+                        new Planted(PhaseEvent.COMPRESSION_END, 20000, sd == 0.0 ? 2 * MI_EVERY : 24 * MI_EVERY)));
+    }
+
     /** Relative noise on the loss; 5% is heavy (the hump is 60% of the minimum). */
     @ParameterizedTest
     @ValueSource(doubles = {0.0, 0.01, 0.02, 0.05})
