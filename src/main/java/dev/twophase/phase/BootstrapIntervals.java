@@ -70,7 +70,7 @@ public final class BootstrapIntervals {
 
     private List<PhaseEvent> bootstrap(String metric, int layer, Series series, List<PhaseEvent> events) {
         DetectionSettings settings = detector.settings();
-        SmoothedSeries s = SmoothedSeries.of(grouped(series), settings);
+        SmoothedSeries s = SmoothedSeries.of(grouped(SmoothedSeries.of(series, settings)), settings);
         int n = s.size();
         long[] steps = s.steps();
         double[] sigma = new double[n];
@@ -125,20 +125,13 @@ public final class BootstrapIntervals {
      * The finite points, averaged in consecutive groups down to at most {@value #MAX_POINTS}, each
      * group at its middle point's step: a replicate's rule costs PELT's O(n^2) at worst.
      */
-    static Series grouped(Series series) {
-        int finite = 0;
-        long[] steps = new long[series.size()];
-        double[] values = new double[series.size()];
-        for (int i = 0; i < series.size(); i++) {
-            if (Double.isFinite(series.value(i))) {
-                steps[finite] = series.step(i);
-                values[finite] = series.value(i);
-                finite++;
-            }
-        }
+    private static Series grouped(SmoothedSeries finitePoints) {
+        long[] steps = finitePoints.steps();
+        double[] values = finitePoints.rawValues();
+        int finite = steps.length;
         int group = Math.max(1, (finite + MAX_POINTS - 1) / MAX_POINTS);
         if (group == 1) {
-            return Series.of(Arrays.copyOf(steps, finite), Arrays.copyOf(values, finite));
+            return Series.of(steps, values);
         }
         int m = (finite + group - 1) / group;
         long[] groupSteps = new long[m];
