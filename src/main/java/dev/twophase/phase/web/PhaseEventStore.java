@@ -114,6 +114,19 @@ public class PhaseEventStore {
         }
     }
 
+    /** Whether the run's final recompute has been stored (and nothing has scanned it live since). */
+    public boolean finallyScanned(UUID runId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT final FROM phase_scan WHERE run_id = ?")) {
+            ps.setObject(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the phase scan of run " + runId + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Runs whose events are out of date, oldest first. */
     public List<UUID> due(int limit) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DUE)) {

@@ -55,9 +55,12 @@ public class PhaseService {
         PhaseReport report = DETECTOR.detect(inputs);
         boolean isFinal = run.state().terminal();
         EventLedger ledger = new EventLedger(events.events(runId));
-        // Intervals are bootstrapped only for what gets stored: a new event once, every event at the end.
+        // Intervals are bootstrapped only for what gets stored: a new event once, every event once at the end
+        // (a finished run read again, by /phases or the alignment report, reuses its stored final events).
         if (isFinal) {
-            events.store(runId, ledger.finish(INTERVALS.apply(report.events(), inputs)), run.step(), true);
+            if (!events.finallyScanned(runId)) {
+                events.store(runId, ledger.finish(INTERVALS.apply(report.events(), inputs)), run.step(), true);
+            }
         } else {
             events.store(runId, ledger.confirm(INTERVALS.apply(ledger.unconfirmed(report.events()), inputs)),
                     run.step(), false);
