@@ -14,6 +14,7 @@ import java.util.SortedMap;
  */
 public final class PhaseDetector {
 
+    private final DetectionSettings settings;
     private final AccuracyThresholds accuracy;
     private final DoubleDescent doubleDescent;
     private final InformationCompression compression;
@@ -26,6 +27,7 @@ public final class PhaseDetector {
         if (settings == null) {
             throw new IllegalArgumentException("settings are required");
         }
+        this.settings = settings;
         this.accuracy = new AccuracyThresholds(settings);
         this.doubleDescent = new DoubleDescent(settings);
         this.compression = new InformationCompression(settings);
@@ -58,6 +60,31 @@ public final class PhaseDetector {
             }
         }
         return new PhaseReport(fitting.summary(), generalization.summary(), testLoss.summary(), layers, events);
+    }
+
+    DetectionSettings settings() {
+        return settings;
+    }
+
+    /** The events the rule for one series finds in it: what {@link #detect} reports for that series. */
+    List<PhaseEvent> eventsOf(String metric, int layer, Series series, Long compressionFrom) {
+        if (layer == 0 && metric.equals(PhaseInputs.TRAIN_ACCURACY)) {
+            return accuracy.fitting(series).events();
+        } else if (layer == 0 && metric.equals(PhaseInputs.TEST_ACCURACY)) {
+            return accuracy.generalization(series).events();
+        } else if (layer == 0 && metric.equals(PhaseInputs.TEST_LOSS)) {
+            return doubleDescent.shape(series).events();
+        } else if (PhaseInputs.isInformationTx(metric)) {
+            return compression.compression(metric, layer, series, compressionFrom).events();
+        } else if (PhaseInputs.isLocalComplexity(metric)) {
+            return doubleDescent.localComplexity(metric, layer, series);
+        }
+        return List.of();
+    }
+
+    /** Where {@link #detect} starts looking for a compression peak in these inputs (see {@link InformationCompression}). */
+    Long compressionSearchFrom(PhaseInputs inputs) {
+        return compressionSearchFrom(inputs, accuracy.fitting(inputs.wholeModel(PhaseInputs.TRAIN_ACCURACY)).summary());
     }
 
     /** The fitting end, 0 for a run without train accuracy, null while fitting goes on. */

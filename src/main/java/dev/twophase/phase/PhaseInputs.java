@@ -69,7 +69,7 @@ public record PhaseInputs(SortedMap<String, SortedMap<Integer, Series>> series) 
     }
 
     /** True for {@code mi_tx} and its per-estimator variants {@code mi_tx:<estimator>}. */
-    static boolean isInformationTx(String name) {
+    public static boolean isInformationTx(String name) {
         return name.equals(MUTUAL_INFORMATION_TX) || name.startsWith(MUTUAL_INFORMATION_TX + ":");
     }
 

@@ -15,19 +15,26 @@ public final class InformationPlanePlot {
     public record Trajectory(String label, Series itx, Series ity) {
     }
 
-    private static final int WIDTH = 760;
+    private static final int PLOT_WIDTH = 500;
     private static final int HEIGHT = 560;
     private static final int LEFT = 60;
-    private static final int RIGHT = 200;
     private static final int TOP = 40;
     private static final int BOTTOM = 50;
+    private static final int MARGIN = 10;
+    private static final List<String> KEY = List.of("points coloured by step:", "dark = early, yellow = late");
+    /** Legend rows above the two-line key at the bottom of the legend column. */
+    private static final int LEGEND_ROWS = (HEIGHT - TOP - BOTTOM - 3 * Svg.LEGEND_ROW) / Svg.LEGEND_ROW;
 
     private InformationPlanePlot() {
     }
 
     public static String render(String title, List<Trajectory> trajectories) {
-        Svg svg = new Svg(WIDTH, HEIGHT, title);
-        svg.text(WIDTH / 2.0, 20, "middle", title, "font-size=\"14\"");
+        List<String> labels = trajectories.stream().map(Trajectory::label).toList();
+        double legend = Math.max(Svg.legendWidth(labels, LEGEND_ROWS),
+                KEY.stream().mapToDouble(k -> Svg.textWidth(k, Svg.FONT_SIZE)).max().orElse(0));
+        int width = (int) Math.ceil(Math.max(LEFT + PLOT_WIDTH + 2 * MARGIN + legend, Svg.textWidth(title, 14) + 2 * MARGIN));
+        Svg svg = new Svg(width, HEIGHT, title);
+        svg.text(width / 2.0, 20, "middle", title, "font-size=\"14\"");
         double[] xr = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
         double[] yr = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
         long maxStep = 1;
@@ -44,7 +51,7 @@ public final class InformationPlanePlot {
         }
         fix(xr);
         fix(yr);
-        int w = WIDTH - LEFT - RIGHT;
+        int w = PLOT_WIDTH;
         int h = HEIGHT - TOP - BOTTOM;
         svg.raw(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
                 + "stroke=\"#999\"/>", LEFT, TOP, w, h));
@@ -61,6 +68,7 @@ public final class InformationPlanePlot {
         }
         double logMax = Math.log10(1 + maxStep);
         int k = 0;
+        List<String> colours = new java.util.ArrayList<>();
         for (Trajectory t : trajectories) {
             Series x = t.itx();
             Series y = t.ity();
@@ -90,12 +98,13 @@ public final class InformationPlanePlot {
                         + stepColour(Math.log10(1 + steps[i]) / logMax) + "\"");
             }
             svg.raw("</g>");
-            svg.line(LEFT + w + 10, TOP + 12 + 14 * k, LEFT + w + 28, TOP + 12 + 14 * k,
-                    "stroke=\"" + colour + "\" stroke-width=\"2\"");
-            svg.text(LEFT + w + 32, TOP + 16 + 14 * k, "start", t.label(), "");
+            colours.add(colour);
             k++;
         }
-        svg.text(LEFT + w + 10, HEIGHT - 40, "start", "points: step, early (dark) to late (yellow)", "font-size=\"9\"");
+        svg.legend(LEFT + w + MARGIN, TOP + 12, labels, colours, LEGEND_ROWS);
+        for (int line = 0; line < KEY.size(); line++) {
+            svg.text(LEFT + w + MARGIN, TOP + h - Svg.LEGEND_ROW * (KEY.size() - 1 - line), "start", KEY.get(line), "");
+        }
         return svg.end();
     }
 

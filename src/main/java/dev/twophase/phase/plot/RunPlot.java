@@ -21,10 +21,13 @@ public final class RunPlot {
 
     static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
         "#17becf"};
-    private static final int WIDTH = 820;
+    private static final int PLOT_WIDTH = 580;
     private static final int PANEL_HEIGHT = 200;
     private static final int LEFT = 60;
-    private static final int RIGHT = 180;
+    /** Space between the plot and its legend, and after the legend. */
+    private static final int MARGIN = 10;
+    private static final int LEGEND_ROWS = (PANEL_HEIGHT - 8) / Svg.LEGEND_ROW;
+    private static final double EVENT_FONT = 9;
     private static final int TOP = 30;
     private static final int GAP = 40;
 
@@ -33,8 +36,16 @@ public final class RunPlot {
 
     public static String render(String title, List<Panel> panels) {
         int height = TOP + panels.size() * (PANEL_HEIGHT + GAP) + 10;
-        Svg svg = new Svg(WIDTH, height, title);
-        svg.text(WIDTH / 2.0, 18, "middle", title, "font-size=\"14\"");
+        // The legend sits right of the plot; the picture is as wide as the widest legend needs.
+        double legend = 0;
+        for (Panel p : panels) {
+            legend = Math.max(legend, Svg.legendWidth(List.copyOf(p.series().keySet()), LEGEND_ROWS));
+        }
+        int plotWidth = PLOT_WIDTH;
+        int width = (int) Math.ceil(Math.max(LEFT + plotWidth + 2 * MARGIN + legend,
+                Svg.textWidth(title, 14) + 2 * MARGIN));
+        Svg svg = new Svg(width, height, title);
+        svg.text(width / 2.0, 18, "middle", title, "font-size=\"14\"");
         double maxLog = 1;
         for (Panel p : panels) {
             for (Series s : p.series().values()) {
@@ -44,7 +55,6 @@ public final class RunPlot {
             }
         }
         double xMax = Math.ceil(maxLog);
-        int plotWidth = WIDTH - LEFT - RIGHT;
         for (int k = 0; k < panels.size(); k++) {
             Panel p = panels.get(k);
             double top = TOP + k * (PANEL_HEIGHT + GAP);
@@ -65,6 +75,7 @@ public final class RunPlot {
                 svg.line(LEFT, y, LEFT + plotWidth, y, "stroke=\"#eee\"");
             }
             int c = 0;
+            List<String> colours = new java.util.ArrayList<>();
             for (Map.Entry<String, Series> e : p.series().entrySet()) {
                 Series s = e.getValue();
                 double[] xs = new double[s.size()];
@@ -76,11 +87,10 @@ public final class RunPlot {
                 String colour = COLOURS[c % COLOURS.length];
                 svg.path(xs, ys, "class=\"series\" data-series=" + Svg.attr(e.getKey()) + " stroke=\"" + colour
                         + "\" stroke-width=\"1.5\"");
-                svg.line(LEFT + plotWidth + 10, top + 12 + 14 * c, LEFT + plotWidth + 28, top + 12 + 14 * c,
-                        "stroke=\"" + colour + "\" stroke-width=\"2\"");
-                svg.text(LEFT + plotWidth + 32, top + 16 + 14 * c, "start", e.getKey(), "");
+                colours.add(colour);
                 c++;
             }
+            svg.legend(LEFT + plotWidth + MARGIN, top + 12, List.copyOf(p.series().keySet()), colours, LEGEND_ROWS);
             int label = 0;
             for (PhaseEvent ev : p.events()) {
                 double x = LEFT + plotWidth * Math.log10(1 + ev.step()) / xMax;
@@ -91,8 +101,11 @@ public final class RunPlot {
                         PANEL_HEIGHT));
                 svg.line(x, top, x, top + PANEL_HEIGHT, "class=\"event\" data-kind=" + Svg.attr(ev.kind())
                         + " data-step=\"" + ev.step() + "\" stroke=\"#333\" stroke-dasharray=\"4 3\"");
-                svg.text(x + 3, top + 12 + 11 * (label++ % 6), "start", ev.kind() + " " + ev.step()
-                        + (ev.layer() > 0 ? " (" + ev.metric() + "@" + ev.layer() + ")" : ""), "font-size=\"9\" fill=\"#333\"");
+                String text = ev.kind() + " " + ev.step() + (ev.layer() > 0 ? " (" + ev.metric() + "@" + ev.layer() + ")" : "");
+                // Labels stay inside the plot: right of the line, or left of it where they would run past the edge.
+                boolean fitsRight = x + 3 + Svg.textWidth(text, EVENT_FONT) <= LEFT + plotWidth;
+                svg.text(fitsRight ? x + 3 : x - 3, top + 12 + 11 * (label++ % 6), fitsRight ? "start" : "end", text,
+                        "class=\"event-label\" font-size=\"" + (int) EVENT_FONT + "\" fill=\"#333\"");
             }
             svg.raw("</g>");
         }

@@ -1,17 +1,20 @@
 package dev.twophase.phase.plot;
 
+import java.util.List;
 import java.util.Locale;
 
 /** A few SVG elements written as text, with XML escaping; enough for line charts. */
 final class Svg {
+
+    static final double FONT_SIZE = 11;
 
     private final StringBuilder out = new StringBuilder();
 
     Svg(int width, int height, String title) {
         out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
                 .append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-                        + "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">\n",
-                        width, height, width, height))
+                        + "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"%s\">\n",
+                        width, height, width, height, (int) FONT_SIZE))
                 .append("<title>").append(escape(title)).append("</title>\n")
                 .append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height));
     }
@@ -49,6 +52,48 @@ final class Svg {
 
     Svg circle(double x, double y, double r, String attributes) {
         out.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" %s/>\n", x, y, r, attributes));
+        return this;
+    }
+
+    /**
+     * A generous estimate of the width of text in the default sans-serif font, 0.62 em per
+     * character (most glyphs are narrower), so a layout made with it clips nothing.
+     */
+    static double textWidth(String text, double fontSize) {
+        return text.length() * 0.62 * fontSize;
+    }
+
+    /** Legend rows 14 px apart; a legend swatch is 18 px, then 4 px to its label. */
+    static final int LEGEND_ROW = 14;
+    private static final int SWATCH = 22;
+    private static final int COLUMN_GAP = 12;
+
+    /** Width of a legend of {@code labels} in columns of at most {@code rows} entries. */
+    static double legendWidth(List<String> labels, int rows) {
+        double width = 0;
+        for (int start = 0; start < labels.size(); start += rows) {
+            double column = 0;
+            for (String label : labels.subList(start, Math.min(labels.size(), start + rows))) {
+                column = Math.max(column, SWATCH + textWidth(label, FONT_SIZE));
+            }
+            width += column + (start > 0 ? COLUMN_GAP : 0);
+        }
+        return width;
+    }
+
+    /** Line swatches with labels from (x, y), top to bottom, a new column every {@code rows} entries. */
+    Svg legend(double x, double y, List<String> labels, List<String> colours, int rows) {
+        double columnX = x;
+        for (int start = 0; start < labels.size(); start += rows) {
+            List<String> column = labels.subList(start, Math.min(labels.size(), start + rows));
+            for (int k = 0; k < column.size(); k++) {
+                double rowY = y + LEGEND_ROW * k;
+                line(columnX, rowY, columnX + SWATCH - 4, rowY, "stroke=\"" + colours.get(start + k)
+                        + "\" stroke-width=\"2\"");
+                text(columnX + SWATCH, rowY + 4, "start", column.get(k), "class=\"legend\"");
+            }
+            columnX += legendWidth(column, rows) + COLUMN_GAP;
+        }
         return this;
     }
 

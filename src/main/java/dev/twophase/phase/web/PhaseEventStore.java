@@ -22,9 +22,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class PhaseEventStore {
 
-    private static final String COLUMNS = "kind, metric, layer, step, step_low, step_high, value, rule, parameters::text";
+    private static final String COLUMNS =
+            "kind, metric, layer, step, step_low, step_high, value, rule, parameters::text, interval_method, status";
     private static final String INSERT = "INSERT INTO phase_event (run_id, " + COLUMNS.replace("::text", "")
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (run_id, kind, metric, layer) DO NOTHING";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (run_id, kind, metric, layer)";
+    // While a run trains the first confirmation wins (two refreshers may race); the final recompute refines.
+    private static final String INSERT_LIVE = INSERT + " DO NOTHING";
+    private static final String UPSERT_FINAL = INSERT + """
+             DO UPDATE SET step = excluded.step, step_low = excluded.step_low, step_high = excluded.step_high,
+                value = excluded.value, rule = excluded.rule, parameters = excluded.parameters,
+                interval_method = excluded.interval_method, status = excluded.status""";
     // Running runs with steps the detector has not seen, and finished runs not yet recomputed.
     private static final String DUE = """
             SELECT r.id FROM run r LEFT JOIN phase_scan s ON s.run_id = r.id
@@ -55,7 +62,7 @@ public class PhaseEventStore {
                     double value = rs.getDouble(7);
                     events.add(new PhaseEvent(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
                             rs.getLong(5), rs.getLong(6), rs.wasNull() ? null : value, rs.getString(8),
-                            json.readValue(rs.getString(9), PARAMETERS)));
+                            json.readValue(rs.getString(9), PARAMETERS), rs.getString(10), rs.getString(11)));
                 }
             }
             return events;
@@ -65,21 +72,15 @@ public class PhaseEventStore {
     }
 
     /**
-     * Stores what a detection found. While a run trains only new events are added (a confirmed
-     * one never changes); the final detection of a finished run replaces them all. Either way the
-     * scan is recorded in the same transaction.
+     * Stores what the ledger changed. While a run trains only new events are added (a confirmed
+     * one never changes); the final recompute of a finished run updates the events it refined or
+     * marked and deletes none. Either way the scan is recorded in the same transaction.
      */
     public void store(UUID runId, Collection<PhaseEvent> detected, long scannedStep, boolean isFinal) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (isFinal) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM phase_event WHERE run_id = ?")) {
-                        ps.setObject(1, runId);
-                        ps.executeUpdate();
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                try (PreparedStatement ps = c.prepareStatement(isFinal ? UPSERT_FINAL : INSERT_LIVE)) {
                     for (PhaseEvent e : detected) {
                         ps.setObject(1, runId);
                         ps.setString(2, e.kind());
@@ -91,6 +92,8 @@ public class PhaseEventStore {
                         ps.setObject(8, e.value());
                         ps.setString(9, e.rule());
                         ps.setString(10, json.writeValueAsString(e.parameters()));
+                        ps.setString(11, e.intervalMethod());
+                        ps.setString(12, e.status());
                         ps.addBatch();
                     }
                     ps.executeBatch();
@@ -108,6 +111,19 @@ public class PhaseEventStore {
             }
         } catch (SQLException | JsonProcessingException e) {
             throw new IllegalStateException("storing the phase events of run " + runId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the run's final recompute has been stored (and nothing has scanned it live since). */
+    public boolean finallyScanned(UUID runId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT final FROM phase_scan WHERE run_id = ?")) {
+            ps.setObject(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the phase scan of run " + runId + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -43,7 +43,10 @@ public class PhaseResource {
     public record RunPhases(UUID runId, String state, boolean complete, Fitting fitting,
                             Generalization generalization, TestLossShape testLoss, List<Compression> compression,
                             @Schema(description = "Confirmed events (also stored in phase_event): while the run "
-                                    + "trains an event, once confirmed, keeps its step; recomputed once the run ends")
+                                    + "trains an event, once confirmed, keeps its step (status live); when the run "
+                                    + "ends the detection over all points refines those it finds again (status "
+                                    + "final) and keeps the others as confirmed (status live_only). intervalMethod "
+                                    + "says how stepLow..stepHigh was made (a seeded bootstrap, nominal 90 %)")
                             List<PhaseEvent> events) {
     }
 

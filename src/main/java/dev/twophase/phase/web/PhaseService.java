@@ -3,6 +3,7 @@ package dev.twophase.phase.web;
 import dev.twophase.metrics.FullSeries;
 import dev.twophase.metrics.MetricQuery;
 import dev.twophase.metrics.MetricSeries;
+import dev.twophase.phase.BootstrapIntervals;
 import dev.twophase.phase.EventLedger;
 import dev.twophase.phase.PhaseDetector;
 import dev.twophase.phase.PhaseInputs;
@@ -21,14 +22,17 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Runs the pure detector over a run's stored series and keeps {@code phase_event} up to date:
- * new confirmed events are added while the run trains, and the whole set is recomputed once when
- * it has finished. Used by the phase resource and by {@link PhaseRefresher}.
+ * Runs the pure detector over a run's stored series and keeps {@code phase_event} up to date
+ * through the run's {@link EventLedger}: new confirmed events are added while the run trains; once
+ * it has finished, the final detection over all points refines the events it finds again and
+ * marks the others {@code live_only} instead of deleting them. Used by the phase resource and by
+ * {@link PhaseRefresher}.
  */
 @ApplicationScoped
 public class PhaseService {
 
     private static final PhaseDetector DETECTOR = new PhaseDetector();
+    private static final BootstrapIntervals INTERVALS = new BootstrapIntervals(DETECTOR);
 
     @Inject
     MetricQuery metrics;
@@ -47,14 +51,19 @@ public class PhaseService {
             return Optional.empty();
         }
         RunRecord run = found.get();
-        PhaseReport report = DETECTOR.detect(inputs(runId));
+        PhaseInputs inputs = inputs(runId);
+        PhaseReport report = DETECTOR.detect(inputs);
         boolean isFinal = run.state().terminal();
         EventLedger ledger = new EventLedger(events.events(runId));
+        // Intervals are bootstrapped only for what gets stored: a new event once, every event once at the end
+        // (a finished run read again, by /phases or the alignment report, reuses its stored final events).
         if (isFinal) {
-            ledger.replaceAll(report.events());
-            events.store(runId, report.events(), run.step(), true);
+            if (!events.finallyScanned(runId)) {
+                events.store(runId, ledger.finish(INTERVALS.apply(report.events(), inputs)), run.step(), true);
+            }
         } else {
-            events.store(runId, ledger.confirm(report.events()), run.step(), false);
+            events.store(runId, ledger.confirm(INTERVALS.apply(ledger.unconfirmed(report.events()), inputs)),
+                    run.step(), false);
         }
         return Optional.of(new Refreshed(run, report, ledger));
     }

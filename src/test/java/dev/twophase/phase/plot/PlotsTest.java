@@ -80,6 +80,54 @@ public class PlotsTest {
         assertThat(InformationPlanePlot.stepColour(1)).isEqualTo("#fde725");
     }
 
+    /** Every label ends inside the picture (by the same generous width estimate the layout uses). */
+    @Test
+    void longLegendsAndEventLabelsStayInsideThePicture() throws Exception {
+        Series mi = Series.of(new long[] {0, 100, 1000, 2000, 4000}, new double[] {2, 6, 8, 5, 4});
+        Map<String, Series> information = new LinkedHashMap<>();
+        for (String estimator : List.of("mi_tx", "mi_tx:kde_upper:mlp_hidden", "mi_tx:kde_lower:mlp_hidden:test")) {
+            for (int layer = 1; layer <= 6; layer++) {
+                information.put(estimator + " layer " + layer, mi);
+            }
+        }
+        PhaseEvent late = new PhaseEvent(PhaseEvent.COMPRESSION_END, "mi_tx:kde_upper:mlp_hidden", 1, 4000, 2000,
+                4000, 4.0, "rule", Map.of());
+        Document run = parse(RunPlot.render("run", List.of(new RunPlot.Panel("I(T;X) (bits)", information,
+                List.of(late)))));
+        assertInside(run);
+        Element label = elements(run, "text", "class").stream()
+                .filter(e -> e.getAttribute("class").equals("event-label")).findFirst().orElseThrow();
+        assertThat(label.getAttribute("text-anchor")).as("a label at the right edge runs leftwards").isEqualTo("end");
+
+        List<InformationPlanePlot.Trajectory> trajectories = new ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+            trajectories.add(new InformationPlanePlot.Trajectory("run " + k + " layer 2 mi_tx:kde_upper:mlp_hidden", mi, mi));
+        }
+        assertInside(parse(InformationPlanePlot.render("plane", trajectories)));
+    }
+
+    private static void assertInside(Document doc) {
+        double width = Double.parseDouble(doc.getDocumentElement().getAttribute("width"));
+        double height = Double.parseDouble(doc.getDocumentElement().getAttribute("height"));
+        for (Element text : elements(doc, "text", null)) {
+            if (text.hasAttribute("transform")) {
+                continue;
+            }
+            double x = Double.parseDouble(text.getAttribute("x"));
+            double y = Double.parseDouble(text.getAttribute("y"));
+            double size = text.hasAttribute("font-size") ? Double.parseDouble(text.getAttribute("font-size")) : Svg.FONT_SIZE;
+            double w = Svg.textWidth(text.getTextContent(), size);
+            double left = switch (text.getAttribute("text-anchor")) {
+                case "end" -> x - w;
+                case "middle" -> x - w / 2;
+                default -> x;
+            };
+            assertThat(left).as("left end of %s", text.getTextContent()).isGreaterThanOrEqualTo(0);
+            assertThat(left + w).as("right end of %s", text.getTextContent()).isLessThanOrEqualTo(width);
+            assertThat(y).as("baseline of %s", text.getTextContent()).isBetween(size, height);
+        }
+    }
+
     @Test
     void anEmptyPlaneSaysSo() throws Exception {
         Document doc = parse(InformationPlanePlot.render("none", List.of()));
