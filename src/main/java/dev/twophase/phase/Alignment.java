@@ -58,7 +58,8 @@ public final class Alignment {
         double mean = Arrays.stream(logDiff).average().orElse(Double.NaN);
         Double sd = n >= MIN_FOR_SPREAD ? Math.sqrt(Arrays.stream(logDiff).map(d -> (d - mean) * (d - mean)).sum()
                 / (n - 1)) : null;
-        Double rho = n >= 3 ? spearman(a, b) : null;
+        // A constant side (every run fitted at the same logged step) has no ranks to correlate: null, said in the statement.
+        Double rho = n >= 3 && !Double.isNaN(spearman(a, b)) ? spearman(a, b) : null;
         return new Relation(name, first, second, n, median, sorted[0], sorted[n - 1], mean, sd, rho,
                 statement(first, second, n, mean, sd, rho));
     }
@@ -73,6 +74,10 @@ public final class Alignment {
         if (n < MIN_FOR_CORRELATION) {
             return where + spread + "; too few runs (n = " + n + " < " + MIN_FOR_CORRELATION
                     + ") to conclude anything about whether they move together";
+        }
+        if (rho == null) {
+            return where + spread + "; no rank correlation: " + first + " or " + second
+                    + " is the same step in every run, so whether they move together cannot be told";
         }
         return where + spread + String.format(Locale.ROOT, "; Spearman rank correlation %.2f (n = %d)", rho, n);
     }

@@ -52,4 +52,15 @@ class AlignmentTest {
         assertThat(none.medianRatio()).isNull();
         assertThat(none.statement()).contains("nothing to compare");
     }
+
+    @Test
+    void aSideThatIsTheSameInEveryRunHasNoRankCorrelation() {
+        // Every run fitted at step 150 (the quick preset's sweep): the ranks of a are all tied.
+        Alignment.Relation r = Alignment.relate("x", "fitting_end", "onset", List.of(150L, 150L, 150L, 150L, 150L),
+                List.of(150L, 550L, 550L, 1000L, 150L));
+
+        assertThat(r.n()).isEqualTo(5);
+        assertThat(r.spearman()).isNull();
+        assertThat(r.statement()).contains("no rank correlation: fitting_end or onset is the same step in every run");
+    }
 }
