@@ -143,7 +143,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
     private Scores scores(int[] pairs) {
         Scores[] total = {Scores.EMPTY};
         int[] labels = data.labelsOf(pairs);
-        forward(pairs, 1, (b, from, count) -> total[0] = total[0].plus(
+        forward(pairs, 1, true, (b, from, count) -> total[0] = total[0].plus(
                 scoresOf(b.top(b.logits, count), Arrays.copyOfRange(labels, from, from + count))));
         return total[0];
     }
@@ -154,7 +154,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
         int layers = model.layers;
         float[][][] out = new float[layers][pairs.length][];
         int lastQueries = representation == Representation.RESIDUAL_ALL ? 3 : 1;
-        forward(pairs, lastQueries, (b, from, count) -> {
+        forward(pairs, lastQueries, false, (b, from, count) -> {
             for (int l = 0; l < layers; l++) {
                 int first = 3 - b.queries(l);
                 switch (representation) {
@@ -172,30 +172,27 @@ public final class DirectTrainingEngine implements TrainingEngine {
     }
 
     /**
-     * Rows of {@code source} into {@code out[from + i]} at column {@code at}; allocates rows of {@code width}.
-     * One bulk copy: ND4J's {@code toFloatMatrix} runs a native operation per row.
+     * Rows of {@code source} (a dense c-order matrix or view) into {@code out[from + i]} at column
+     * {@code at}; allocates rows of {@code width}. Straight from native memory, one bulk copy per row
+     * ({@link HostArray}): ND4J's {@code toFloatMatrix} runs a native operation per row.
      */
     private static void copyRows(INDArray source, float[][] out, int from, int at, int width) {
         int rows = (int) source.rows();
         int columns = (int) source.columns();
-        float[] flat = hostCopy(source).asFloat();
+        HostArray host = HostArray.of(source);
         for (int i = 0; i < rows; i++) {
             if (out[from + i] == null) {
                 out[from + i] = new float[width];
             }
-            System.arraycopy(flat, i * columns, out[from + i], at, columns);
+            host.read(i * columns, out[from + i], at, columns);
         }
-    }
-
-    /** A contiguous copy's buffer (exactly the array's elements, row-major). */
-    private static org.nd4j.linalg.api.buffer.DataBuffer hostCopy(INDArray source) {
-        return source.dup('c').data();
     }
 
     /** Loss and accuracy from logits with one bulk copy (see {@link #copyRows}). */
     static Scores scoresOf(INDArray logits, int[] labels) {
         int classes = (int) logits.columns();
-        double[] flat = hostCopy(logits).asDouble();
+        double[] flat = new double[labels.length * classes];
+        HostArray.of(logits).read(0, flat, 0, flat.length);
         double lossSum = 0;
         long correct = 0;
         for (int i = 0; i < labels.length; i++) {
@@ -274,12 +271,11 @@ public final class DirectTrainingEngine implements TrainingEngine {
         void accept(DirectTransformer.Buffers b, int from, int count);
     }
 
-    /** Forward passes over the pairs in chunks of at most {@link #FORWARD_CHUNK}. */
-    private void forward(int[] pairs, int lastQueries, ChunkResult result) {
+    /** Forward passes over the pairs in chunks of at most {@link #FORWARD_CHUNK}; the logits only if asked. */
+    private void forward(int[] pairs, int lastQueries, boolean logits, ChunkResult result) {
         chunks(pairs.length, lastQueries, (b, from, count) -> {
-            model.loadTokens(b, data, Arrays.copyOfRange(pairs, from, from + count));
-            model.embed(b, parameters);
-            model.forward(b, parameters);
+            model.embedPairs(b, data, Arrays.copyOfRange(pairs, from, from + count), parameters);
+            model.forward(b, parameters, logits);
             result.accept(b, from, count);
         });
     }
