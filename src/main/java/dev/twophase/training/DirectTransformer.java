@@ -175,7 +175,7 @@ final class DirectTransformer {
         /** One block's activations; its query-side tensors hold {@code q·n} rows (positions 3-q..2). */
         final class LayerBuffers {
             final int q;
-            final INDArray queries;     // [q·n, d]
+            final INDArray queries;     // [q·n, d]; rows of position a stay unset (never read)
             final INDArray keys;        // [3n, d]
             final INDArray values;      // [3n, d]
             final INDArray pattern;     // [6, n·heads] attention probabilities of the causal pairs
@@ -282,7 +282,10 @@ final class DirectTransformer {
         INDArray x = b.input[l];
         int first = T - a.q;
         INDArray xq = view(x, (long) first * b.n * d, (long) a.q * b.n, d);
-        Nd4j.gemm(xq, w.wq(), a.queries, false, false, 1, 0);
+        // position a attends to itself only (pattern 1): its query is never needed
+        int firstQuery = Math.max(first, 1);
+        Nd4j.gemm(view(x, (long) firstQuery * b.n * d, (long) (T - firstQuery) * b.n, d), w.wq(),
+                view(a.queries, (long) (firstQuery - first) * b.n * d, (long) (T - firstQuery) * b.n, d), false, false, 1, 0);
         Nd4j.gemm(x, w.wk(), a.keys, false, false, 1, 0);
         Nd4j.gemm(x, w.wv(), a.values, false, false, 1, 0);
         attention(b, a);
@@ -335,6 +338,12 @@ final class DirectTransformer {
                 values.read((u * n + i0) * d, v, u * TILE * d, s * d);
             }
             for (int t = first; t < T; t++) {
+                if (t == 0) { // attends to itself only: pattern 1, output v_0; the query is not computed
+                    java.util.Arrays.fill(p, 0, s * heads, 1.0);
+                    mixed.write(i0 * d, v, 0, s * d);
+                    pattern.write(i0 * heads, p, 0, s * heads);
+                    continue;
+                }
                 queries.read(((t - first) * n + i0) * d, q, 0, s * d);
                 for (int i = 0; i < s; i++) {
                     for (int h = 0; h < heads; h++) {
