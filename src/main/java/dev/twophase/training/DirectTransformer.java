@@ -250,6 +250,7 @@ final class DirectTransformer {
                 input.write((t * b.n + i0) * d, rows, 0, s * d);
             }
         }
+        input.flush();
     }
 
     /** Block 1's input from the loaded tokens: one-hot · W_E + W_pos. */
@@ -388,6 +389,8 @@ final class DirectTransformer {
                 }
             }
         }
+        mixed.flush();
+        pattern.flush();
     }
 
     /**

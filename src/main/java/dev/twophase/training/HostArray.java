@@ -2,55 +2,69 @@ package dev.twophase.training;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
- * Bulk reads and writes of a dense c-order ND4J array (float or double) straight from and into
- * its native memory through an NIO view: one memory copy per call, no native operation per row or
- * element (ND4J's {@code toFloatMatrix} runs one per row, {@code getFloat} one per element).
- * Positions are element indices into the array in row-major order. Only for the CPU backend,
- * where an array's memory is host memory.
+ * Bulk reads and writes of a dense c-order ND4J array (float or double) on the host, by element
+ * index in row-major order. ND4J's {@code toFloatMatrix} runs one native operation per row and
+ * {@code getFloat} one per element; this does one memory copy per call.
+ *
+ * <p>On the CPU backend an array's memory is host memory: reads and writes go straight to it
+ * through an NIO view and {@link #flush()} does nothing. On any other backend (CUDA) the array is
+ * copied to the host once, on the first read or write, and {@link #flush()} copies it back: call it
+ * after writing and before the next ND4J operation reads the array.
  */
 final class HostArray {
 
-    private final FloatBuffer floats;
-    private final DoubleBuffer doubles;
-    private final int offset;
+    private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
+
+    private final INDArray array;
+    private final boolean direct;
     private final int length;
+    private int offset;
+    private FloatBuffer floats;
+    private DoubleBuffer doubles;
+    private boolean dirty;
     private float[] scratch = new float[0];
 
-    private HostArray(INDArray array) {
+    HostArray(INDArray array, boolean direct) {
         if (array.ordering() != 'c' || !dense(array)) {
-            throw new IllegalArgumentException("not a dense c-order array: shape " + java.util.Arrays.toString(array.shape())
-                    + ", strides " + java.util.Arrays.toString(array.stride()));
+            throw new IllegalArgumentException("not a dense c-order array: shape " + Arrays.toString(array.shape())
+                    + ", strides " + Arrays.toString(array.stride()));
+        }
+        if (array.dataType() != DataType.FLOAT && array.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException("host access is for float and double arrays, not " + array.dataType());
         }
         long end = array.offset() + array.length();
         if (end > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("array too large for host access: " + end + " elements");
         }
-        this.offset = (int) array.offset();
+        this.array = array;
+        this.direct = direct;
         this.length = (int) array.length();
-        java.nio.ByteBuffer bytes = array.data().pointer().asByteBuffer().order(ByteOrder.nativeOrder());
-        if (array.dataType() == DataType.FLOAT) {
-            this.floats = bytes.asFloatBuffer();
-            this.doubles = null;
-        } else if (array.dataType() == DataType.DOUBLE) {
-            this.floats = null;
-            this.doubles = bytes.asDoubleBuffer();
-        } else {
-            throw new IllegalArgumentException("host access is for float and double arrays, not " + array.dataType());
-        }
-        int capacity = floats != null ? floats.capacity() : doubles.capacity();
-        if (end > capacity) {
-            throw new IllegalStateException("array ends at element " + end + " beyond its buffer's " + capacity);
+        if (direct) {
+            this.offset = (int) array.offset();
+            java.nio.ByteBuffer bytes = array.data().pointer().asByteBuffer().order(ByteOrder.nativeOrder());
+            if (array.dataType() == DataType.FLOAT) {
+                floats = bytes.asFloatBuffer();
+            } else {
+                doubles = bytes.asDoubleBuffer();
+            }
+            int capacity = floats != null ? floats.capacity() : doubles.capacity();
+            if (end > capacity) {
+                throw new IllegalStateException("array ends at element " + end + " beyond its buffer's " + capacity);
+            }
         }
     }
 
+    /** Host access to {@code array}: direct on the CPU backend, through a host copy elsewhere. */
     static HostArray of(INDArray array) {
-        return new HostArray(array);
+        return new HostArray(array, HOST_MEMORY);
     }
 
     private static boolean dense(INDArray array) {
@@ -95,6 +109,7 @@ final class HostArray {
     /** {@code src[at..at+count-1]} into elements {@code from..} (rounded to float for a float array). */
     void write(int from, double[] src, int at, int count) {
         check(from, count);
+        dirty = true;
         if (doubles != null) {
             doubles.put(offset + from, src, at, count);
             return;
@@ -106,9 +121,33 @@ final class HostArray {
         floats.put(offset + from, f, 0, count);
     }
 
+    /** Makes what {@link #write} wrote visible to ND4J operations (a no-op on the CPU backend). */
+    void flush() {
+        if (direct || !dirty) {
+            return;
+        }
+        INDArray copy = floats != null
+                ? Nd4j.create(floats.array(), array.shape(), DataType.FLOAT)
+                : Nd4j.create(doubles.array(), array.shape(), DataType.DOUBLE);
+        array.assign(copy);
+        copy.close();
+        dirty = false;
+    }
+
     private void check(int from, int count) {
         if (from < 0 || count < 0 || from + count > length) {
             throw new IndexOutOfBoundsException("elements " + from + ".." + (from + count) + " of " + length);
+        }
+        if (!direct && floats == null && doubles == null) {
+            // one bulk copy of the whole array to the host, read and written from then on
+            INDArray c = array.dup('c');
+            if (array.dataType() == DataType.FLOAT) {
+                floats = FloatBuffer.wrap(c.data().asFloat());
+            } else {
+                doubles = DoubleBuffer.wrap(c.data().asDouble());
+            }
+            c.close();
+            offset = 0;
         }
     }
 
