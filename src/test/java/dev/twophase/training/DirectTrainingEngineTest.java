@@ -86,14 +86,14 @@ class DirectTrainingEngineTest {
     /**
      * The forward-only path (host attention, fused GeLU op, host embedding gather, chunking) gives
      * every representation the measures read as the SameDiff graph does, after a few steps from the
-     * same weights: p = 53 has 2,809 inputs, more than one forward chunk, so the split over chunks and
+     * same weights: p = 101 has 10,201 inputs, more than one forward chunk, so the split over chunks and
      * the padded last chunk are covered. Tolerance 1e-3 absolute on activations of order 1 (float32,
      * different summation orders).
      */
     @Test
     void forwardRepresentationsMatchTheReferenceOverSeveralChunks() {
-        TrainingSetup setup = Setups.modularAdd(53, 0.3, 2, 16, 4, 32, 3e-3, 1.0, 0, 64, 5);
-        assertThat(53 * 53).isGreaterThan(DirectTrainingEngine.FORWARD_CHUNK);
+        TrainingSetup setup = Setups.modularAdd(101, 0.3, 2, 16, 4, 32, 3e-3, 1.0, 0, 64, 5);
+        assertThat(101 * 101).isGreaterThan(DirectTrainingEngine.FORWARD_CHUNK);
         try (SameDiffTrainingEngine reference = new SameDiffTrainingEngine(setup);
              DirectTrainingEngine direct = new DirectTrainingEngine(setup)) {
             for (int i = 0; i < 5; i++) {
@@ -106,7 +106,7 @@ class DirectTrainingEngineTest {
                 assertThat(actual.length).isEqualTo(2);
                 double max = 0;
                 for (int l = 0; l < 2; l++) {
-                    assertThat(actual[l].length).as("%s layer %d", r, l).isEqualTo(53 * 53);
+                    assertThat(actual[l].length).as("%s layer %d", r, l).isEqualTo(101 * 101);
                     for (int i = 0; i < expected[l].length; i++) {
                         assertThat(actual[l][i].length).isEqualTo(expected[l][i].length);
                         for (int j = 0; j < expected[l][i].length; j++) {
