@@ -21,7 +21,8 @@ import java.util.Arrays;
  */
 final class HostArray {
 
-    private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
+    /** Whether arrays live in host memory (CPU backend); tests switch it off to run the copying path on a CPU. */
+    private static volatile boolean hostMemory = Nd4j.getEnvironment().isCPU();
 
     private final INDArray array;
     private final boolean direct;
@@ -64,7 +65,14 @@ final class HostArray {
 
     /** Host access to {@code array}: direct on the CPU backend, through a host copy elsewhere. */
     static HostArray of(INDArray array) {
-        return new HostArray(array, HOST_MEMORY);
+        return new HostArray(array, hostMemory);
+    }
+
+    /** For tests: use the copying path (as on CUDA) even where arrays live in host memory; returns the old setting. */
+    static boolean useHostMemory(boolean direct) {
+        boolean old = hostMemory;
+        hostMemory = direct;
+        return old;
     }
 
     private static boolean dense(INDArray array) {

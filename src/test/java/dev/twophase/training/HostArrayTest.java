@@ -46,6 +46,30 @@ class HostArrayTest {
         }
     }
 
+    /** The engine through the copying path (what a CUDA backend runs) computes exactly what the direct path does. */
+    @org.junit.jupiter.api.Test
+    void theEngineGivesTheSameResultsThroughHostCopies() {
+        TrainingSetup setup = Setups.modularAdd(11, 0.5, 2, 16, 4, 32, 3e-3, 1.0, 0, 16, 3);
+        float[][][] expected;
+        double expectedLoss;
+        Evaluation expectedEvaluation;
+        try (DirectTrainingEngine direct = new DirectTrainingEngine(setup)) {
+            direct.trainStep();
+            expectedLoss = direct.trainStep().loss();
+            expectedEvaluation = direct.evaluate();
+            expected = direct.representations(Split.ALL, Representation.RESIDUAL_ALL);
+        }
+        boolean old = HostArray.useHostMemory(false);
+        try (DirectTrainingEngine copying = new DirectTrainingEngine(setup)) {
+            copying.trainStep();
+            assertThat(copying.trainStep().loss()).isEqualTo(expectedLoss);
+            assertThat(copying.evaluate()).isEqualTo(expectedEvaluation);
+            assertThat(copying.representations(Split.ALL, Representation.RESIDUAL_ALL)).isDeepEqualTo(expected);
+        } finally {
+            HostArray.useHostMemory(old);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void rejectsReadsOutsideTheArrayAndNonDenseArrays(boolean direct) {
