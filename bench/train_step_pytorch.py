@@ -95,6 +95,8 @@ for i in range(args.warmup + args.steps):
         with torch.no_grad():
             keep = []
             model(tokens, keep)
+            # each block's output is a contiguous tensor already computed in host memory: .numpy()
+            # shares it without a copy (nothing lazy is left); the Java side copies into float[][]
             out = [k.reshape(len(tokens), -1).numpy() for k in keep]
     if i >= args.warmup:
         times.append((time.perf_counter() - start) * 1000)

@@ -5,6 +5,7 @@ import dev.twophase.training.TrainingSetup.ModelSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -35,6 +36,8 @@ final class DirectTransformer {
 
     static final int T = TransformerGraph.POSITIONS;
     private static final double GELU_SLOPE = 1.702;
+    /** Samples per host tile of {@link #attention}: Q, K, V of a tile stay in the L2 cache. */
+    private static final int TILE = 64;
 
     final int layers;
     final int d;
@@ -79,7 +82,7 @@ final class DirectTransformer {
         final int n;
         /** Query positions the last block computes: 1 (position "=" only) or 3. */
         final int lastQueries;
-        final INDArray tokens;      // [3n, vocabulary] one-hot
+        final INDArray tokens;      // [3n, vocabulary] one-hot; training buffers only (the embedding gradient)
         final INDArray labels;      // [n, classes] one-hot
         final INDArray ones;        // [1, 3n]
         final INDArray[] input;     // per block: its input [3n, d]; input[layers] = last block output [q·n, d]
@@ -107,14 +110,14 @@ final class DirectTransformer {
             this.n = n;
             this.lastQueries = lastQueries;
             int rows = T * n;
-            tokens = alloc(rows, vocabulary);
+            tokens = training ? alloc(rows, vocabulary) : null;
             labels = alloc(n, classes);
             ones = alloc(1, rows).assign(1);
             input = new INDArray[layers + 1];
             layer = new LayerBuffers[layers];
             for (int l = 0; l < layers; l++) {
                 input[l] = alloc(rows, d);
-                layer[l] = new LayerBuffers(queries(l));
+                layer[l] = new LayerBuffers(queries(l), training);
             }
             input[layers] = alloc((long) queries(layers - 1) * n, d);
             logits = alloc(n, classes);
@@ -172,17 +175,17 @@ final class DirectTransformer {
         /** One block's activations; its query-side tensors hold {@code q·n} rows (positions 3-q..2). */
         final class LayerBuffers {
             final int q;
-            final INDArray queries;     // [q·n, d]
+            final INDArray queries;     // [q·n, d]; rows of position a stay unset (never read)
             final INDArray keys;        // [3n, d]
             final INDArray values;      // [3n, d]
             final INDArray pattern;     // [6, n·heads] attention probabilities of the causal pairs
             final INDArray mixed;       // [q·n, d] attention output before W_O
             final INDArray afterAttention; // [q·n, d]
             final INDArray preActivation;  // [q·n, dMlp]
-            final INDArray sigmoid;     // [q·n, dMlp] σ(1.702·pre)
+            final INDArray sigmoid;     // [q·n, dMlp] σ(1.702·pre) for the backward pass; null outside training
             final INDArray hidden;      // [q·n, dMlp]
 
-            LayerBuffers(int q) {
+            LayerBuffers(int q, boolean training) {
                 this.q = q;
                 int rows = T * n;
                 queries = alloc((long) q * n, d);
@@ -192,7 +195,7 @@ final class DirectTransformer {
                 mixed = alloc((long) q * n, d);
                 afterAttention = alloc((long) q * n, d);
                 preActivation = alloc((long) q * n, dMlp);
-                sigmoid = alloc((long) q * n, dMlp);
+                sigmoid = training ? alloc((long) q * n, dMlp) : null;
                 hidden = alloc((long) q * n, dMlp);
             }
         }
@@ -222,6 +225,34 @@ final class DirectTransformer {
         b.labels.assign(Nd4j.create(values, new long[]{b.n, classes}, DataType.FLOAT));
     }
 
+    /**
+     * Block 1's input for {@code pairs} without the one-hot product: row {@code t·n + i} is
+     * {@code W_E[token_t(i)] + W_pos[t]}, gathered on the host and written in one pass per tile (rows
+     * beyond pairs.length repeat the last pair, as {@link #loadTokens} pads). For forward-only buffers.
+     */
+    void embedPairs(Buffers b, TaskDataset data, int[] pairs, DirectParameters p) {
+        double[] table = new double[vocabulary * d];
+        double[] position = new double[T * d];
+        HostArray.of(p.tokenEmbedding).read(0, table, 0, table.length);
+        HostArray.of(p.positionEmbedding).read(0, position, 0, position.length);
+        HostArray input = HostArray.of(b.input[0]);
+        double[] rows = new double[TILE * d];
+        for (int t = 0; t < T; t++) {
+            for (int i0 = 0; i0 < b.n; i0 += TILE) {
+                int s = Math.min(TILE, b.n - i0);
+                for (int i = 0; i < s; i++) {
+                    int pair = pairs[Math.min(i0 + i, pairs.length - 1)];
+                    int token = t == 0 ? data.a(pair) : t == 1 ? data.b(pair) : data.equalsToken();
+                    for (int j = 0; j < d; j++) {
+                        rows[i * d + j] = table[token * d + j] + position[t * d + j];
+                    }
+                }
+                input.write((t * b.n + i0) * d, rows, 0, s * d);
+            }
+        }
+        input.flush();
+    }
+
     /** Block 1's input from the loaded tokens: one-hot · W_E + W_pos. */
     void embed(Buffers b, DirectParameters p) {
         Nd4j.gemm(b.tokens, p.tokenEmbedding, b.input[0], false, false, 1, 0);
@@ -232,8 +263,16 @@ final class DirectTransformer {
 
     /** Runs every block from {@code b.input[0]}, then the unembedding into {@code b.logits}. */
     void forward(Buffers b, DirectParameters p) {
+        forward(b, p, true);
+    }
+
+    /** Runs every block from {@code b.input[0]}; the unembedding into {@code b.logits} only if {@code logits}. */
+    void forward(Buffers b, DirectParameters p, boolean logits) {
         for (int l = 0; l < layers; l++) {
             block(b, l, p.blocks[l]);
+        }
+        if (!logits) {
+            return;
         }
         INDArray out = b.input[layers];
         Nd4j.gemm(b.position(out, T - 1, T - b.queries(layers - 1)), p.unembedding, b.logits, false, false, 1, 0);
@@ -244,45 +283,114 @@ final class DirectTransformer {
         INDArray x = b.input[l];
         int first = T - a.q;
         INDArray xq = view(x, (long) first * b.n * d, (long) a.q * b.n, d);
-        Nd4j.gemm(xq, w.wq(), a.queries, false, false, 1, 0);
+        // position a attends to itself only (pattern 1): its query is never needed
+        int firstQuery = Math.max(first, 1);
+        Nd4j.gemm(view(x, (long) firstQuery * b.n * d, (long) (T - firstQuery) * b.n, d), w.wq(),
+                view(a.queries, (long) (firstQuery - first) * b.n * d, (long) (T - firstQuery) * b.n, d), false, false, 1, 0);
         Nd4j.gemm(x, w.wk(), a.keys, false, false, 1, 0);
         Nd4j.gemm(x, w.wv(), a.values, false, false, 1, 0);
-        for (int t = first; t < T; t++) {
-            INDArray qt = b.position(a.queries, t, first);
-            for (int u = 0; u <= t; u++) {
-                qt.mul(b.position(a.keys, u, 0), b.mix);
-                Nd4j.gemm(b.mix, headSum, b.scores(a.pattern, t, u), false, false, scale, 0);
-            }
-            if (t == 0) {
-                b.scores(a.pattern, 0, 0).assign(1);
-            } else {
-                INDArray group = view(a.pattern, (long) pair(t, 0) * b.n * heads, t + 1, (long) b.n * heads);
-                Nd4j.exec(new SoftMax(group, group, 0));
-            }
-            INDArray zt = b.position(a.mixed, t, first);
-            for (int u = 0; u <= t; u++) {
-                Nd4j.gemm(b.scores(a.pattern, t, u), headExpand, b.mix, false, false, 1, 0);
-                if (u == 0) {
-                    b.mix.mul(b.position(a.values, u, 0), zt);
-                } else {
-                    b.mix.muli(b.position(a.values, u, 0));
-                    zt.addi(b.mix);
-                }
-            }
-        }
+        attention(b, a);
         a.afterAttention.assign(xq);
         Nd4j.gemm(a.mixed, w.wo(), a.afterAttention, false, false, 1, 1);
 
         Nd4j.gemm(a.afterAttention, w.wIn(), a.preActivation, false, false, 1, 0);
         a.preActivation.addiRowVector(w.bIn());
-        a.preActivation.mul(GELU_SLOPE, a.sigmoid);
-        Nd4j.exec(new Sigmoid(a.sigmoid, a.sigmoid));
-        a.preActivation.mul(a.sigmoid, a.hidden);
+        if (a.sigmoid == null) {
+            Nd4j.exec(new GELU(a.preActivation, a.hidden)); // the same x·σ(1.702x), one pass
+        } else {
+            a.preActivation.mul(GELU_SLOPE, a.sigmoid);
+            Nd4j.exec(new Sigmoid(a.sigmoid, a.sigmoid));
+            a.preActivation.mul(a.sigmoid, a.hidden);
+        }
 
         INDArray out = b.input[l + 1];
         out.assign(a.afterAttention);
         Nd4j.gemm(a.hidden, w.wOut(), out, false, false, 1, 1);
         out.addiRowVector(w.bOut());
+    }
+
+    /**
+     * Causal attention of one block on the host: per sample, head and query position t, the scores
+     * {@code scale·q_t·k_u} for u <= t, their softmax into {@code a.pattern} and {@code Σ_u p_u·v_u}
+     * into {@code a.mixed}. Three tokens make this 6 dot products of dHead per sample and head: as
+     * ND4J operations it was ~40 element-wise ops and thin gemms over [n, dModel] per block (most of
+     * a forward pass's time); here it is one read of Q, K, V and one write of the results, in tiles of
+     * {@link #TILE} samples, accumulated in double.
+     */
+    private void attention(Buffers b, Buffers.LayerBuffers a) {
+        int n = b.n;
+        int first = T - a.q;
+        int dHead = d / heads;
+        HostArray queries = HostArray.of(a.queries);
+        HostArray keys = HostArray.of(a.keys);
+        HostArray values = HostArray.of(a.values);
+        HostArray pattern = HostArray.of(a.pattern);
+        HostArray mixed = HostArray.of(a.mixed);
+        double[] k = new double[T * TILE * d];
+        double[] v = new double[T * TILE * d];
+        double[] q = new double[TILE * d];
+        double[] z = new double[TILE * d];
+        double[] p = new double[T * TILE * heads];
+        double[] score = new double[T];
+        for (int i0 = 0; i0 < n; i0 += TILE) {
+            int s = Math.min(TILE, n - i0);
+            for (int u = 0; u < T; u++) {
+                keys.read((u * n + i0) * d, k, u * TILE * d, s * d);
+                values.read((u * n + i0) * d, v, u * TILE * d, s * d);
+            }
+            for (int t = first; t < T; t++) {
+                if (t == 0) { // attends to itself only: pattern 1, output v_0; the query is not computed
+                    java.util.Arrays.fill(p, 0, s * heads, 1.0);
+                    mixed.write(i0 * d, v, 0, s * d);
+                    pattern.write(i0 * heads, p, 0, s * heads);
+                    continue;
+                }
+                queries.read(((t - first) * n + i0) * d, q, 0, s * d);
+                for (int i = 0; i < s; i++) {
+                    for (int h = 0; h < heads; h++) {
+                        int at = i * d + h * dHead;
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int u = 0; u <= t; u++) {
+                            int ku = u * TILE * d + at;
+                            double dot0 = 0;
+                            double dot1 = 0;
+                            int j = 0;
+                            for (; j + 1 < dHead; j += 2) {
+                                dot0 += q[at + j] * k[ku + j];
+                                dot1 += q[at + j + 1] * k[ku + j + 1];
+                            }
+                            if (j < dHead) {
+                                dot0 += q[at + j] * k[ku + j];
+                            }
+                            score[u] = scale * (dot0 + dot1);
+                            max = Math.max(max, score[u]);
+                        }
+                        double sum = 0;
+                        for (int u = 0; u <= t; u++) {
+                            score[u] = Math.exp(score[u] - max);
+                            sum += score[u];
+                        }
+                        for (int u = 0; u <= t; u++) {
+                            score[u] /= sum;
+                            p[u * TILE * heads + i * heads + h] = score[u];
+                        }
+                        for (int j = 0; j < dHead; j++) {
+                            double acc = 0;
+                            for (int u = 0; u <= t; u++) {
+                                acc += score[u] * v[u * TILE * d + at + j];
+                            }
+                            z[at + j] = acc;
+                        }
+                    }
+                }
+                mixed.write(((t - first) * n + i0) * d, z, 0, s * d);
+                for (int u = 0; u <= t; u++) {
+                    pattern.write((pair(t, u) * n + i0) * heads, p, u * TILE * heads, s * heads);
+                }
+            }
+        }
+        mixed.flush();
+        pattern.flush();
     }
 
     /**
