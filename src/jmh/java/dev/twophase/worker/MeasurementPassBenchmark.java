@@ -83,7 +83,7 @@ public class MeasurementPassBenchmark {
             default -> throw new IllegalArgumentException(pass);
         };
         measurement = new MeasurementPass(spec, 42);
-        buffer = new MetricBuffer(null, null, Integer.MAX_VALUE, Long.MAX_VALUE);
+        buffer = new MetricBuffer(null, null, Integer.MAX_VALUE, Long.MAX_VALUE, new Backoff(1_000_000_000L));
     }
 
     @TearDown(Level.Trial)
