@@ -6,27 +6,14 @@ Columns: the named series (default: every series at the measurement cadence), on
 (name@layer); rows: the measured steps (every nth, and the last).
 The API token (reader or submitter) is read from $TWOPHASE_TOKEN, else from data/api-token.
 """
-import json
-import os
 import sys
-import urllib.request
+
+from twophase_api import getter
 
 run = sys.argv[1]
 base = sys.argv[2] if len(sys.argv) > 2 else "http://localhost:8080"
 nth = int(sys.argv[3]) if len(sys.argv) > 3 else 1
-
-
-def token():
-    if os.environ.get("TWOPHASE_TOKEN"):
-        return os.environ["TWOPHASE_TOKEN"].strip()
-    with open("data/api-token") as f:
-        return f.read().strip()
-
-
-def get(path):
-    request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token()})
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
+get = getter(base)
 
 
 listed = get(f"/api/v1/runs/{run}/series")["series"]

@@ -9,27 +9,14 @@ end, its largest value after the fitting end, and the last value; "rise" = fitti
 step-0 value, "decline" = largest value after the fitting end minus the last value (bits), and where
 the series' compression events were detected. The token is read from $TWOPHASE_TOKEN, else data/api-token.
 """
-import json
-import os
 import statistics
 import sys
-import urllib.request
+
+from twophase_api import getter
 
 experiment = sys.argv[1]
 base = sys.argv[2] if len(sys.argv) > 2 else "http://localhost:8080"
-
-
-def token():
-    if os.environ.get("TWOPHASE_TOKEN"):
-        return os.environ["TWOPHASE_TOKEN"].strip()
-    with open("data/api-token") as f:
-        return f.read().strip()
-
-
-def get(path):
-    request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token()})
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
+get = getter(base)
 
 
 def fmt(v):

@@ -1,0 +1,23 @@
+"""Reads from the service's API with a bearer token, for the scripts in bench/.
+
+The token (reader or submitter) comes from $TWOPHASE_TOKEN, else from data/api-token.
+"""
+import json
+import os
+import urllib.request
+
+
+def token():
+    if os.environ.get("TWOPHASE_TOKEN"):
+        return os.environ["TWOPHASE_TOKEN"].strip()
+    with open("data/api-token") as f:
+        return f.read().strip()
+
+
+def getter(base):
+    """A function path -> parsed JSON of GET base + path."""
+    def get(path):
+        request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token()})
+        with urllib.request.urlopen(request) as response:
+            return json.load(response)
+    return get
