@@ -59,7 +59,8 @@ public final class Alignment {
         Double sd = n >= MIN_FOR_SPREAD ? Math.sqrt(Arrays.stream(logDiff).map(d -> (d - mean) * (d - mean)).sum()
                 / (n - 1)) : null;
         // A constant side (every run fitted at the same logged step) has no ranks to correlate: null, said in the statement.
-        Double rho = n >= 3 && !Double.isNaN(spearman(a, b)) ? spearman(a, b) : null;
+        double correlation = n >= 3 ? spearman(a, b) : Double.NaN;
+        Double rho = Double.isNaN(correlation) ? null : correlation;
         return new Relation(name, first, second, n, median, sorted[0], sorted[n - 1], mean, sd, rho,
                 statement(first, second, n, mean, sd, rho));
     }

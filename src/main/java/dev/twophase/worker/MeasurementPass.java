@@ -120,8 +120,8 @@ final class MeasurementPass {
                     var estimate = ((KdeMutualInformation) e.estimator()).estimate(t[block], labels);
                     itx = estimate.itxUpper();
                     ity = estimate.ityUpper();
-                    String upper = e.spec().relativeNoise() ? MetricNames.KDE_RELATIVE_UPPER : MetricNames.KDE_UPPER;
-                    String lower = e.spec().relativeNoise() ? MetricNames.KDE_RELATIVE_LOWER : MetricNames.KDE_LOWER;
+                    String upper = e.spec().seriesEstimator();
+                    String lower = e.spec().lowerBoundSeriesEstimator();
                     buffer.add(MetricNames.miTx(upper, suffix), layer, step, itx);
                     buffer.add(MetricNames.miTy(upper, suffix), layer, step, ity);
                     buffer.add(MetricNames.miTx(lower, suffix), layer, step, estimate.itxLower());

@@ -54,12 +54,17 @@ public record MutualInformationSpec(
         return RELATIVE.equals(noiseScale);
     }
 
-    /** The estimator part of its series names: binning, or the upper-bound name of kde (its lower bound pairs with it). */
+    /** The estimator part of its series names: binning, or the upper-bound name of kde. */
     public String seriesEstimator() {
         if (BINNING.equals(estimator)) {
             return dev.twophase.metrics.MetricNames.BINNING;
         }
         return relativeNoise() ? dev.twophase.metrics.MetricNames.KDE_RELATIVE_UPPER : dev.twophase.metrics.MetricNames.KDE_UPPER;
+    }
+
+    /** The estimator part of the names of kde's lower-bound series. */
+    public String lowerBoundSeriesEstimator() {
+        return relativeNoise() ? dev.twophase.metrics.MetricNames.KDE_RELATIVE_LOWER : dev.twophase.metrics.MetricNames.KDE_LOWER;
     }
 
     /**
