@@ -4,7 +4,6 @@ import dev.twophase.training.SameDiffTrainingEngine.Scores;
 import dev.twophase.training.TrainingSetup.OptimizerSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
@@ -22,10 +21,11 @@ import java.util.Map;
  * hand-derived forward and backward passes on preallocated ND4J buffers, parameters, gradients and
  * Adam moments each one flat vector ({@link DirectParameters}).
  *
- * <p>Optimiser, identical to {@link SameDiffTrainingEngine}'s: ND4J's fused Adam op (the one DL4J's
- * {@code Adam} runs; epsilon 1e-8, learning rate from {@link WarmupSchedule}), then decoupled weight
- * decay on every parameter ({@code update += lr·wd·w}, as DL4J's {@code WeightDecay(wd, true)}),
- * then {@code w -= update}. A Grokfast {@link GradientFilter} acts on the gradient before Adam.
+ * <p>Optimiser, identical to {@link SameDiffTrainingEngine}'s: the arithmetic of ND4J's fused Adam
+ * op (the one DL4J's {@code Adam} runs; epsilon 1e-8, learning rate from {@link WarmupSchedule}),
+ * then decoupled weight decay on every parameter ({@code update += lr·wd·w}, as DL4J's
+ * {@code WeightDecay(wd, true)}), then {@code w -= update}, in one host pass ({@link AdamW}). A
+ * Grokfast {@link GradientFilter} acts on the gradient before Adam.
  *
  * <p>Float32 by default; the package-private double-precision constructor serves the
  * finite-difference gradient check.
@@ -57,6 +57,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
     private final DirectParameters parameters;
     private final DirectParameters gradients;
     private final GradientFilter filter;
+    private final AdamW adam;
     /** Forward-only buffers by (samples, last-block queries); a few shapes recur (train and test chunks). */
     private final Map<Long, DirectTransformer.Buffers> forwardBuffers = new LinkedHashMap<>();
     private DirectTransformer.Buffers trainBuffers;
@@ -86,6 +87,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
         this.gradients = new DirectParameters(setup.model(), data.tokenVocabulary(), data.classes(), gradientVector);
         this.parameters.initialise(setup.model(), setup.seed());
         this.filter = GradientFilter.of(opt.gradientFilter(), count, dtype);
+        this.adam = new AdamW(opt.beta1(), opt.beta2(), EPSILON);
         this.gradientNorms = new double[setup.model().layers()];
     }
 
@@ -101,10 +103,10 @@ public final class DirectTrainingEngine implements TrainingEngine {
         DirectTransformer.Buffers b = trainBuffers;
         model.embed(b, parameters);
         model.forward(b, parameters);
-        Scores scores = scoresOf(b.logits, labels);
+        Scores scores = model.crossEntropy(b, labels.length, labels, true);
         model.backward(b, parameters, gradients);
         for (int l = 0; l < gradientNorms.length; l++) {
-            gradientNorms[l] = gradients.blocks[l].all().norm2Number().doubleValue();
+            gradientNorms[l] = AdamW.norm(gradients.blocks[l].all());
         }
         double learningRate = schedule.at(steps);
         update(learningRate);
@@ -114,14 +116,9 @@ public final class DirectTrainingEngine implements TrainingEngine {
 
     /** Filter, Adam, decoupled weight decay: {@code w -= adam(filter(g)) + lr·wd·w}. */
     private void update(double learningRate) {
-        OptimizerSetup opt = setup.optimizer();
         filter.apply(gradientVector);
-        Nd4j.exec(new AdamUpdater(gradientVector, secondMoment, firstMoment, learningRate, opt.beta1(), opt.beta2(),
-                EPSILON, (int) steps));
-        if (opt.weightDecay() > 0) {
-            GradientFilter.axpy(learningRate * opt.weightDecay(), parameterVector, gradientVector);
-        }
-        parameterVector.subi(gradientVector);
+        adam.step(parameterVector, gradientVector, firstMoment, secondMoment, learningRate,
+                setup.optimizer().weightDecay(), steps);
     }
 
     /** Loads the step's tokens and labels into the train buffers (once for full batch); returns the labels. */
@@ -135,7 +132,6 @@ public final class DirectTrainingEngine implements TrainingEngine {
         }
         trainLabels = data.labelsOf(pairs);
         model.loadTokens(trainBuffers, data, pairs);
-        model.loadLabels(trainBuffers, trainLabels);
         return trainLabels;
     }
 
@@ -150,7 +146,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
         Scores[] total = {Scores.EMPTY};
         int[] labels = data.labelsOf(pairs);
         forward(pairs, 1, true, (b, from, count) -> total[0] = total[0].plus(
-                scoresOf(b.top(b.logits, count), Arrays.copyOfRange(labels, from, from + count))));
+                model.crossEntropy(b, count, Arrays.copyOfRange(labels, from, from + count), false)));
         return total[0];
     }
 
@@ -192,31 +188,6 @@ public final class DirectTrainingEngine implements TrainingEngine {
             }
             host.read(i * columns, out[from + i], at, columns);
         }
-    }
-
-    /** Loss and accuracy from logits with one bulk copy (see {@link #copyRows}). */
-    static Scores scoresOf(INDArray logits, int[] labels) {
-        int classes = (int) logits.columns();
-        double[] flat = new double[labels.length * classes];
-        HostArray.of(logits).read(0, flat, 0, flat.length);
-        double lossSum = 0;
-        long correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int row = i * classes;
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (flat[row + c] > flat[row + best]) {
-                    best = c;
-                }
-            }
-            double sumExp = 0;
-            for (int c = 0; c < classes; c++) {
-                sumExp += Math.exp(flat[row + c] - flat[row + best]);
-            }
-            lossSum += flat[row + best] + Math.log(sumExp) - flat[row + labels[i]];
-            correct += best == labels[i] ? 1 : 0;
-        }
-        return new Scores(lossSum, correct, labels.length);
     }
 
     @Override
@@ -280,7 +251,8 @@ public final class DirectTrainingEngine implements TrainingEngine {
     /** Forward passes over the pairs in chunks of at most {@link #FORWARD_CHUNK}; the logits only if asked. */
     private void forward(int[] pairs, int lastQueries, boolean logits, ChunkResult result) {
         chunks(pairs.length, lastQueries, (b, from, count) -> {
-            model.embedPairs(b, data, Arrays.copyOfRange(pairs, from, from + count), parameters);
+            model.loadTokens(b, data, Arrays.copyOfRange(pairs, from, from + count));
+            model.embed(b, parameters);
             model.forward(b, parameters, logits);
             result.accept(b, from, count);
         });
@@ -465,10 +437,9 @@ public final class DirectTrainingEngine implements TrainingEngine {
         try (DirectTransformer.Buffers b = model.buffers(pairs.length, 1, true)) {
             int[] labels = data.labelsOf(pairs);
             model.loadTokens(b, data, pairs);
-            model.loadLabels(b, labels);
             model.embed(b, parameters);
             model.forward(b, parameters);
-            double loss = scoresOf(b.logits, labels).meanLoss();
+            double loss = model.crossEntropy(b, labels.length, labels, true).meanLoss();
             model.backward(b, parameters, gradients);
             return loss;
         }
@@ -478,5 +449,6 @@ public final class DirectTrainingEngine implements TrainingEngine {
         if (closed) {
             throw new IllegalStateException("engine is closed");
         }
+        NativeThreads.elementwiseOnOneThread();
     }
 }

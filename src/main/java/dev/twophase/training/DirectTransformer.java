@@ -1,10 +1,10 @@
 package dev.twophase.training;
 
 import dev.twophase.training.DirectParameters.Block;
+import dev.twophase.training.SameDiffTrainingEngine.Scores;
 import dev.twophase.training.TrainingSetup.ModelSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,16 +15,19 @@ import java.util.List;
 import static dev.twophase.training.DirectParameters.view;
 
 /**
- * The forward and hand-derived backward pass of {@link TransformerGraph}'s model as ND4J operations
- * on preallocated buffers ({@link Buffers}): every matrix product is one BLAS gemm, nothing is
- * allocated per step, nothing is interpreted.
+ * The forward and hand-derived backward pass of {@link TransformerGraph}'s model on preallocated
+ * ND4J buffers ({@link Buffers}): every matrix product is one BLAS gemm called directly
+ * ({@link NativeGemm}), nothing is interpreted, and the work between the products that would be
+ * dozens of small ND4J operations (attention over three tokens and its gradient, the embedding
+ * lookup and its gradient, the loss gradient, the GeLU derivative) runs in Java on the host, in
+ * tiles that stay in cache. What stays in ND4J between the products: bias and residual additions
+ * and the GeLU's sigmoid (vectorised exp; Java's is 4-5x slower per element).
  *
  * <p>Rows are position-major: row {@code t·n + i} is position {@code t} of sample {@code i}, so each
  * position of a batch is a contiguous {@code [n, dModel]} block. Two consequences:
  * <ul>
- *   <li>Attention over three tokens needs no batched micro-matmuls: the score of query position t
- *   and key position u is {@code (Q_t ∘ K_u) · E} with {@code E [dModel, heads]} the head indicator,
- *   and the mixing is {@code Σ_u (P_tu · Eᵀ) ∘ V_u}: a few [n, dModel] element-wise operations.</li>
+ *   <li>Attention reads and writes whole positions of a tile of samples at once, with no batched
+ *   micro-matmuls: 6 causal (query, key) pairs of dHead-long dot products per sample and head.</li>
  *   <li>The loss reads the last position only, and nothing flows from the last block's queries at
  *   positions a and b to it: in training (and in evaluation) the last block computes its query, MLP
  *   and output at position "=" only ({@code Buffers.lastQueries = 1}), a third of its work.</li>
@@ -38,6 +41,8 @@ final class DirectTransformer {
     private static final double GELU_SLOPE = 1.702;
     /** Samples per host tile of {@link #attention}: Q, K, V of a tile stay in the L2 cache. */
     private static final int TILE = 64;
+    /** Samples per host tile of {@link #attentionBackward}: its ten [tile, dModel]-sized arrays stay in L2. */
+    private static final int BACKWARD_TILE = 16;
 
     final int layers;
     final int d;
@@ -47,9 +52,6 @@ final class DirectTransformer {
     final int classes;
     final DataType dtype;
     private final double scale;
-    /** Head indicator {@code [dModel, heads]} and its transpose. */
-    private final INDArray headSum;
-    private final INDArray headExpand;
 
     DirectTransformer(ModelSetup model, int vocabulary, int classes, DataType dtype) {
         if (model.dModel() % model.heads() != 0) {
@@ -64,15 +66,9 @@ final class DirectTransformer {
         this.dtype = dtype;
         int dHead = d / heads;
         this.scale = 1.0 / Math.sqrt(dHead);
-        double[][] e = new double[d][heads];
-        for (int i = 0; i < d; i++) {
-            e[i][i / dHead] = 1;
-        }
-        this.headSum = Nd4j.createFromArray(e).castTo(dtype);
-        this.headExpand = headSum.transpose().dup('c');
     }
 
-    /** Index of the score of query position t against key position u <= t in the 6 causal pairs. */
+    /** Index of the pattern of query position t against key position u <= t in the 6 causal pairs. */
     static int pair(int t, int u) {
         return t * (t + 1) / 2 + u;
     }
@@ -82,8 +78,7 @@ final class DirectTransformer {
         final int n;
         /** Query positions the last block computes: 1 (position "=" only) or 3. */
         final int lastQueries;
-        final INDArray tokens;      // [3n, vocabulary] one-hot; training buffers only (the embedding gradient)
-        final INDArray labels;      // [n, classes] one-hot
+        final int[] tokens;         // [3n] token of each row, from loadTokens
         final INDArray ones;        // [1, 3n]
         final INDArray[] input;     // per block: its input [3n, d]; input[layers] = last block output [q·n, d]
         final LayerBuffers[] layer;
@@ -98,20 +93,14 @@ final class DirectTransformer {
         final INDArray dK;          // [3n, d]
         final INDArray dV;          // [3n, d]
         final INDArray dHidden;     // [3n, dMlp]
-        final INDArray geluSlope;   // [3n, dMlp]
-        final INDArray mix;         // [n, d]
-        final INDArray mix2;        // [n, d]
-        final INDArray dScores;     // [6, n·heads]
-        final INDArray reduce;      // [n·heads]
-        final INDArray reduce2;     // [n·heads]
+        final INDArray geluSlope;   // [3n, dMlp]; double engines only (float ones compute it on the host)
         private final List<INDArray> owned = new ArrayList<>();
 
         Buffers(int n, int lastQueries, boolean training) {
             this.n = n;
             this.lastQueries = lastQueries;
             int rows = T * n;
-            tokens = training ? alloc(rows, vocabulary) : null;
-            labels = alloc(n, classes);
+            tokens = new int[rows];
             ones = alloc(1, rows).assign(1);
             input = new INDArray[layers + 1];
             layer = new LayerBuffers[layers];
@@ -121,7 +110,6 @@ final class DirectTransformer {
             }
             input[layers] = alloc((long) queries(layers - 1) * n, d);
             logits = alloc(n, classes);
-            mix = alloc(n, d);
             // the gradient scratch exists only where a backward pass will run
             dLogits = training ? alloc(n, classes) : null;
             dInput = training ? alloc(rows, d) : null;
@@ -132,11 +120,7 @@ final class DirectTransformer {
             dK = training ? alloc(rows, d) : null;
             dV = training ? alloc(rows, d) : null;
             dHidden = training ? alloc(rows, dMlp) : null;
-            geluSlope = training ? alloc(rows, dMlp) : null;
-            mix2 = training ? alloc(n, d) : null;
-            dScores = training ? alloc(6, (long) n * heads) : null;
-            reduce = training ? alloc((long) n * heads) : null;
-            reduce2 = training ? alloc((long) n * heads) : null;
+            geluSlope = training && dtype != DataType.FLOAT ? alloc(rows, dMlp) : null;
         }
 
         int queries(int l) {
@@ -152,10 +136,6 @@ final class DirectTransformer {
         /** The first {@code rows} rows of a buffer. */
         INDArray top(INDArray buffer, long rows) {
             return view(buffer, 0, rows, buffer.size(1));
-        }
-
-        INDArray scores(INDArray sixPairs, int t, int u) {
-            return view(sixPairs, (long) pair(t, u) * n * heads, n, heads);
         }
 
         private INDArray alloc(long... shape) {
@@ -205,32 +185,22 @@ final class DirectTransformer {
         return new Buffers(n, lastQueries, training);
     }
 
-    /** Writes the one-hot tokens (a, b, = per sample) of {@code pairs}; rows beyond pairs.length stay as before. */
+    /** Loads the tokens (a, b, = per sample) of {@code pairs}; rows beyond pairs.length repeat the last pair. */
     void loadTokens(Buffers b, TaskDataset data, int[] pairs) {
-        float[] values = new float[T * b.n * vocabulary];
         for (int i = 0; i < b.n; i++) {
-            int pair = pairs[Math.min(i, pairs.length - 1)]; // padding repeats the last pair
-            values[i * vocabulary + data.a(pair)] = 1f;
-            values[(b.n + i) * vocabulary + data.b(pair)] = 1f;
-            values[(2 * b.n + i) * vocabulary + data.equalsToken()] = 1f;
+            int pair = pairs[Math.min(i, pairs.length - 1)];
+            b.tokens[i] = data.a(pair);
+            b.tokens[b.n + i] = data.b(pair);
+            b.tokens[2 * b.n + i] = data.equalsToken();
         }
-        b.tokens.assign(Nd4j.create(values, new long[]{(long) T * b.n, vocabulary}, DataType.FLOAT));
-    }
-
-    void loadLabels(Buffers b, int[] labels) {
-        float[] values = new float[b.n * classes];
-        for (int i = 0; i < labels.length; i++) {
-            values[i * classes + labels[i]] = 1f;
-        }
-        b.labels.assign(Nd4j.create(values, new long[]{b.n, classes}, DataType.FLOAT));
     }
 
     /**
-     * Block 1's input for {@code pairs} without the one-hot product: row {@code t·n + i} is
-     * {@code W_E[token_t(i)] + W_pos[t]}, gathered on the host and written in one pass per tile (rows
-     * beyond pairs.length repeat the last pair, as {@link #loadTokens} pads). For forward-only buffers.
+     * Block 1's input from the loaded tokens: row {@code t·n + i} is {@code W_E[token] + W_pos[t]},
+     * gathered on the host and written in one pass per tile (a one-hot product costs a gemm of
+     * [3n, vocabulary] and an upload of the one-hot matrix every step).
      */
-    void embedPairs(Buffers b, TaskDataset data, int[] pairs, DirectParameters p) {
+    void embed(Buffers b, DirectParameters p) {
         double[] table = new double[vocabulary * d];
         double[] position = new double[T * d];
         HostArray.of(p.tokenEmbedding).read(0, table, 0, table.length);
@@ -241,8 +211,7 @@ final class DirectTransformer {
             for (int i0 = 0; i0 < b.n; i0 += TILE) {
                 int s = Math.min(TILE, b.n - i0);
                 for (int i = 0; i < s; i++) {
-                    int pair = pairs[Math.min(i0 + i, pairs.length - 1)];
-                    int token = t == 0 ? data.a(pair) : t == 1 ? data.b(pair) : data.equalsToken();
+                    int token = b.tokens[t * b.n + i0 + i];
                     for (int j = 0; j < d; j++) {
                         rows[i * d + j] = table[token * d + j] + position[t * d + j];
                     }
@@ -253,12 +222,43 @@ final class DirectTransformer {
         input.flush();
     }
 
-    /** Block 1's input from the loaded tokens: one-hot · W_E + W_pos. */
-    void embed(Buffers b, DirectParameters p) {
-        Nd4j.gemm(b.tokens, p.tokenEmbedding, b.input[0], false, false, 1, 0);
-        for (int t = 0; t < T; t++) {
-            b.position(b.input[0], t, 0).addiRowVector(view(p.positionEmbedding, (long) t * d, 1, d));
+    /**
+     * Mean cross-entropy and accuracy of the first labels.length rows of the logits, read once on
+     * the host; with {@code gradient}, also writes {@code b.dLogits = (softmax − onehot) / n} (the
+     * start of {@link #backward}) from the same pass. Accumulated in double.
+     */
+    Scores crossEntropy(Buffers b, int count, int[] labels, boolean gradient) {
+        double[] logits = new double[count * classes];
+        HostArray.of(b.logits).read(0, logits, 0, logits.length);
+        double lossSum = 0;
+        long correct = 0;
+        for (int i = 0; i < count; i++) {
+            int row = i * classes;
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (logits[row + c] > logits[row + best]) {
+                    best = c;
+                }
+            }
+            double max = logits[row + best];
+            double sumExp = 0;
+            for (int c = 0; c < classes; c++) {
+                sumExp += Math.exp(logits[row + c] - max);
+            }
+            lossSum += max + Math.log(sumExp) - logits[row + labels[i]];
+            correct += best == labels[i] ? 1 : 0;
+            if (gradient) {
+                for (int c = 0; c < classes; c++) {
+                    logits[row + c] = (Math.exp(logits[row + c] - max) / sumExp - (c == labels[i] ? 1 : 0)) / b.n;
+                }
+            }
         }
+        if (gradient) {
+            HostArray dLogits = HostArray.of(b.dLogits);
+            dLogits.write(0, logits, 0, logits.length);
+            dLogits.flush();
+        }
+        return new Scores(lossSum, correct, count);
     }
 
     /** Runs every block from {@code b.input[0]}, then the unembedding into {@code b.logits}. */
@@ -275,7 +275,7 @@ final class DirectTransformer {
             return;
         }
         INDArray out = b.input[layers];
-        Nd4j.gemm(b.position(out, T - 1, T - b.queries(layers - 1)), p.unembedding, b.logits, false, false, 1, 0);
+        NativeGemm.gemm(b.position(out, T - 1, T - b.queries(layers - 1)), p.unembedding, b.logits, false, false, 1, 0);
     }
 
     private void block(Buffers b, int l, Block w) {
@@ -285,15 +285,15 @@ final class DirectTransformer {
         INDArray xq = view(x, (long) first * b.n * d, (long) a.q * b.n, d);
         // position a attends to itself only (pattern 1): its query is never needed
         int firstQuery = Math.max(first, 1);
-        Nd4j.gemm(view(x, (long) firstQuery * b.n * d, (long) (T - firstQuery) * b.n, d), w.wq(),
+        NativeGemm.gemm(view(x, (long) firstQuery * b.n * d, (long) (T - firstQuery) * b.n, d), w.wq(),
                 view(a.queries, (long) (firstQuery - first) * b.n * d, (long) (T - firstQuery) * b.n, d), false, false, 1, 0);
-        Nd4j.gemm(x, w.wk(), a.keys, false, false, 1, 0);
-        Nd4j.gemm(x, w.wv(), a.values, false, false, 1, 0);
+        NativeGemm.gemm(x, w.wk(), a.keys, false, false, 1, 0);
+        NativeGemm.gemm(x, w.wv(), a.values, false, false, 1, 0);
         attention(b, a);
         a.afterAttention.assign(xq);
-        Nd4j.gemm(a.mixed, w.wo(), a.afterAttention, false, false, 1, 1);
+        NativeGemm.gemm(a.mixed, w.wo(), a.afterAttention, false, false, 1, 1);
 
-        Nd4j.gemm(a.afterAttention, w.wIn(), a.preActivation, false, false, 1, 0);
+        NativeGemm.gemm(a.afterAttention, w.wIn(), a.preActivation, false, false, 1, 0);
         a.preActivation.addiRowVector(w.bIn());
         if (a.sigmoid == null) {
             Nd4j.exec(new GELU(a.preActivation, a.hidden)); // the same x·σ(1.702x), one pass
@@ -305,8 +305,34 @@ final class DirectTransformer {
 
         INDArray out = b.input[l + 1];
         out.assign(a.afterAttention);
-        Nd4j.gemm(a.hidden, w.wOut(), out, false, false, 1, 1);
+        NativeGemm.gemm(a.hidden, w.wOut(), out, false, false, 1, 1);
         out.addiRowVector(w.bOut());
+    }
+
+    /** Floats per chunk of the host GeLU derivative pass (three chunks stay in L2). */
+    private static final int GELU_CHUNK = 16 * 1024;
+
+    /** {@code dHidden *= σ + 1.702·(h − h·σ)}, the GeLU derivative from the forward pass's h and σ, in one host pass. */
+    private void geluBackwardHost(Buffers.LayerBuffers a, INDArray dHidden) {
+        int length = (int) dHidden.length();
+        HostArray gradient = HostArray.of(dHidden);
+        HostArray hidden = HostArray.of(a.hidden);
+        HostArray sig = HostArray.of(a.sigmoid);
+        float[] g = new float[GELU_CHUNK];
+        float[] h = new float[GELU_CHUNK];
+        float[] sg = new float[GELU_CHUNK];
+        float slope = (float) GELU_SLOPE;
+        for (int from = 0; from < length; from += GELU_CHUNK) {
+            int count = Math.min(GELU_CHUNK, length - from);
+            gradient.read(from, g, 0, count);
+            hidden.read(from, h, 0, count);
+            sig.read(from, sg, 0, count);
+            for (int i = 0; i < count; i++) {
+                g[i] *= sg[i] + slope * (h[i] - h[i] * sg[i]);
+            }
+            gradient.write(from, g, 0, count);
+        }
+        gradient.flush();
     }
 
     /**
@@ -394,32 +420,153 @@ final class DirectTransformer {
     }
 
     /**
-     * Gradient of the mean softmax cross-entropy over the n samples (logits against the loaded
-     * one-hot labels), back through the model into {@code g}: every tensor of g is overwritten.
-     * Needs {@code b.lastQueries == 1} and a preceding {@link #forward}.
+     * Gradient of the mean softmax cross-entropy over the n samples, back through the model into
+     * {@code g}: every tensor of g is overwritten. Needs {@code b.lastQueries == 1}, a preceding
+     * {@link #forward} and {@link #crossEntropy} with the gradient.
      */
     void backward(Buffers b, DirectParameters p, DirectParameters g) {
         if (b.lastQueries != 1 || b.dInput == null) {
             throw new IllegalStateException("backward needs training buffers computing the last position only");
         }
-        Nd4j.exec(new SoftMax(b.logits, b.dLogits, 1));
-        b.dLogits.subi(b.labels).muli(1.0 / b.n);
         INDArray last = b.input[layers];
-        Nd4j.gemm(last, b.dLogits, g.unembedding, true, false, 1, 0);
+        NativeGemm.gemm(last, b.dLogits, g.unembedding, true, false, 1, 0);
         INDArray dOut = b.top(b.dOutput, b.n);
-        Nd4j.gemm(b.dLogits, p.unembedding, dOut, false, true, 1, 0);
+        NativeGemm.gemm(b.dLogits, p.unembedding, dOut, false, true, 1, 0);
         INDArray dIn = b.dInput;
         for (int l = layers - 1; l >= 0; l--) {
             blockBackward(b, l, p.blocks[l], g.blocks[l], dOut, dIn);
             dOut = dIn;
             dIn = dIn == b.dInput ? b.dOutput : b.dInput;
         }
-        INDArray dEmbedded = dOut;
-        Nd4j.gemm(b.tokens, dEmbedded, g.tokenEmbedding, true, false, 1, 0);
-        INDArray onesN = view(b.ones, 0, 1, b.n);
+        embeddingBackward(b, dOut, g);
+    }
+
+    /**
+     * Gradients of W_E and W_pos from the gradient of block 1's input, on the host: each row adds
+     * to its token's row of W_E and its position's row of W_pos (a scatter; as a product it was
+     * a gemm with the [3n, vocabulary] one-hot matrix). Both tensors are overwritten.
+     */
+    private void embeddingBackward(Buffers b, INDArray dEmbedded, DirectParameters g) {
+        double[] dTable = new double[vocabulary * d];
+        double[] dPosition = new double[T * d];
+        HostArray source = HostArray.of(dEmbedded);
+        double[] rows = new double[TILE * d];
         for (int t = 0; t < T; t++) {
-            Nd4j.gemm(onesN, b.position(dEmbedded, t, 0), view(g.positionEmbedding, (long) t * d, 1, d), false, false, 1, 0);
+            for (int i0 = 0; i0 < b.n; i0 += TILE) {
+                int s = Math.min(TILE, b.n - i0);
+                source.read((t * b.n + i0) * d, rows, 0, s * d);
+                for (int i = 0; i < s; i++) {
+                    int token = b.tokens[t * b.n + i0 + i];
+                    for (int j = 0; j < d; j++) {
+                        dTable[token * d + j] += rows[i * d + j];
+                        dPosition[t * d + j] += rows[i * d + j];
+                    }
+                }
+            }
         }
+        HostArray table = HostArray.of(g.tokenEmbedding);
+        table.write(0, dTable, 0, dTable.length);
+        table.flush();
+        HostArray position = HostArray.of(g.positionEmbedding);
+        position.write(0, dPosition, 0, dPosition.length);
+        position.flush();
+    }
+
+    /**
+     * The backward pass of {@link #attention} on the host, tile by tile: from {@code dZ} (gradient of
+     * {@code a.mixed}) to the gradients of the queries ({@code dQ}, q·n rows; zero at position a, whose
+     * query is never used), keys and values ({@code b.dK}, {@code b.dV}, all 3n rows), every one
+     * overwritten. Per sample, head and query position t, with p_u the pattern and g = dz_t:
+     * {@code dv_u += p_u·g}, {@code dp_u = g·v_u}, {@code ds_u = scale·p_u·(dp_u − Σ_w p_w·dp_w)},
+     * {@code dq_t = Σ_u ds_u·k_u}, {@code dk_u += ds_u·q_t}. As ND4J operations this was ~60
+     * element-wise operations and thin gemms over [n, dModel] per block, the largest share of a
+     * training step after the matrix products.
+     */
+    private void attentionBackward(Buffers b, Buffers.LayerBuffers a, INDArray dZ, INDArray dQ) {
+        int n = b.n;
+        int first = T - a.q;
+        int dHead = d / heads;
+        int tile = BACKWARD_TILE;
+        HostArray queries = HostArray.of(a.queries);
+        HostArray keys = HostArray.of(a.keys);
+        HostArray values = HostArray.of(a.values);
+        HostArray pattern = HostArray.of(a.pattern);
+        HostArray gradient = HostArray.of(dZ);
+        HostArray dQueries = HostArray.of(dQ);
+        HostArray dKeys = HostArray.of(b.dK);
+        HostArray dValues = HostArray.of(b.dV);
+        double[] k = new double[T * tile * d];
+        double[] v = new double[T * tile * d];
+        double[] q = new double[T * tile * d];
+        double[] g = new double[T * tile * d];
+        double[] p = new double[6 * tile * heads];
+        double[] dk = new double[T * tile * d];
+        double[] dv = new double[T * tile * d];
+        double[] dq = new double[tile * d];
+        double[] dp = new double[T];
+        for (int i0 = 0; i0 < n; i0 += tile) {
+            int s = Math.min(tile, n - i0);
+            for (int u = 0; u < T; u++) {
+                keys.read((u * n + i0) * d, k, u * tile * d, s * d);
+                values.read((u * n + i0) * d, v, u * tile * d, s * d);
+            }
+            for (int t = first; t < T; t++) {
+                gradient.read(((t - first) * n + i0) * d, g, t * tile * d, s * d);
+                if (t > 0) {
+                    queries.read(((t - first) * n + i0) * d, q, t * tile * d, s * d);
+                }
+                for (int u = 0; u <= t; u++) {
+                    pattern.read((pair(t, u) * n + i0) * heads, p, pair(t, u) * tile * heads, s * heads);
+                }
+            }
+            java.util.Arrays.fill(dk, 0.0);
+            java.util.Arrays.fill(dv, 0.0);
+            for (int t = first; t < T; t++) {
+                int gt = t * tile * d;
+                for (int i = 0; i < s; i++) {
+                    for (int h = 0; h < heads; h++) {
+                        int at = i * d + h * dHead;
+                        double r = 0;
+                        for (int u = 0; u <= t; u++) {
+                            double pu = p[pair(t, u) * tile * heads + i * heads + h];
+                            int vu = u * tile * d + at;
+                            double dot = 0;
+                            for (int j = 0; j < dHead; j++) {
+                                double gj = g[gt + at + j];
+                                dot += gj * v[vu + j];
+                                dv[vu + j] += pu * gj;
+                            }
+                            dp[u] = dot;
+                            r += pu * dot;
+                        }
+                        if (t == 0) {
+                            continue; // a softmax over one key has no gradient
+                        }
+                        java.util.Arrays.fill(dq, at, at + dHead, 0.0);
+                        int qt = t * tile * d + at;
+                        for (int u = 0; u <= t; u++) {
+                            double ds = scale * p[pair(t, u) * tile * heads + i * heads + h] * (dp[u] - r);
+                            int ku = u * tile * d + at;
+                            for (int j = 0; j < dHead; j++) {
+                                dq[at + j] += ds * k[ku + j];
+                                dk[ku + j] += ds * q[qt + j];
+                            }
+                        }
+                    }
+                }
+                if (t == 0) {
+                    java.util.Arrays.fill(dq, 0, s * d, 0.0);
+                }
+                dQueries.write(((t - first) * n + i0) * d, dq, 0, s * d);
+            }
+            for (int u = 0; u < T; u++) {
+                dKeys.write((u * n + i0) * d, dk, u * tile * d, s * d);
+                dValues.write((u * n + i0) * d, dv, u * tile * d, s * d);
+            }
+        }
+        dQueries.flush();
+        dKeys.flush();
+        dValues.flush();
     }
 
     /** From {@code dOut} (gradient of the block's q·n output rows) to {@code dIn} (all 3n input rows). */
@@ -433,75 +580,37 @@ final class DirectTransformer {
 
         // MLP: out = y + gelu(y·W_in + b_in)·W_out + b_out
         INDArray dHidden = b.top(b.dHidden, qRows);
-        INDArray slope = b.top(b.geluSlope, qRows);
-        Nd4j.gemm(dOut, w.wOut(), dHidden, false, true, 1, 0);
-        Nd4j.gemm(a.hidden, dOut, g.wOut(), true, false, 1, 0);
-        Nd4j.gemm(ones, dOut, g.bOut(), false, false, 1, 0);
-        a.hidden.mul(a.sigmoid, slope);
-        a.hidden.sub(slope, slope);
-        slope.muli(GELU_SLOPE).addi(a.sigmoid);
-        dHidden.muli(slope);
-        Nd4j.gemm(a.afterAttention, dHidden, g.wIn(), true, false, 1, 0);
-        Nd4j.gemm(ones, dHidden, g.bIn(), false, false, 1, 0);
+        NativeGemm.gemm(dOut, w.wOut(), dHidden, false, true, 1, 0);
+        NativeGemm.gemm(a.hidden, dOut, g.wOut(), true, false, 1, 0);
+        NativeGemm.gemm(ones, dOut, g.bOut(), false, false, 1, 0);
+        if (dtype == DataType.FLOAT) { // one vectorised host pass instead of five ND4J ones
+            geluBackwardHost(a, dHidden);
+        } else {
+            INDArray slope = b.top(b.geluSlope, qRows);
+            a.hidden.mul(a.sigmoid, slope);
+            a.hidden.sub(slope, slope);
+            slope.muli(GELU_SLOPE).addi(a.sigmoid);
+            dHidden.muli(slope);
+        }
+        NativeGemm.gemm(a.afterAttention, dHidden, g.wIn(), true, false, 1, 0);
+        NativeGemm.gemm(ones, dHidden, g.bIn(), false, false, 1, 0);
         INDArray dY = b.top(b.dY, qRows);
         dY.assign(dOut);
-        Nd4j.gemm(dHidden, w.wIn(), dY, false, true, 1, 1);
+        NativeGemm.gemm(dHidden, w.wIn(), dY, false, true, 1, 1);
 
         // attention: y = x_q + mixed·W_O
         INDArray dZ = b.top(b.dZ, qRows);
-        Nd4j.gemm(a.mixed, dY, g.wo(), true, false, 1, 0);
-        Nd4j.gemm(dY, w.wo(), dZ, false, true, 1, 0);
+        NativeGemm.gemm(a.mixed, dY, g.wo(), true, false, 1, 0);
+        NativeGemm.gemm(dY, w.wo(), dZ, false, true, 1, 0);
         INDArray dQ = b.top(b.dQ, qRows);
-        b.dK.assign(0);
-        b.dV.assign(0);
-        for (int t = first; t < T; t++) {
-            INDArray dzt = b.position(dZ, t, first);
-            for (int u = 0; u <= t; u++) {
-                dzt.mul(b.position(a.values, u, 0), b.mix);
-                Nd4j.gemm(b.mix, headSum, b.scores(b.dScores, t, u), false, false, 1, 0);
-                Nd4j.gemm(b.scores(a.pattern, t, u), headExpand, b.mix, false, false, 1, 0);
-                b.mix.muli(dzt);
-                b.position(b.dV, u, 0).addi(b.mix);
-            }
-            INDArray dqt = b.position(dQ, t, first);
-            if (t == 0) {
-                dqt.assign(0);
-                continue;
-            }
-            // softmax backward over u: dS_u = P_u·(dP_u − Σ_v P_v·dP_v), times the score scale
-            INDArray r = view(b.reduce, 0, b.n, heads);
-            for (int u = 0; u <= t; u++) {
-                INDArray dp = b.scores(b.dScores, t, u);
-                dp.muli(b.scores(a.pattern, t, u));
-                if (u == 0) {
-                    r.assign(dp);
-                } else {
-                    r.addi(dp);
-                }
-            }
-            INDArray pr = view(b.reduce2, 0, b.n, heads);
-            for (int u = 0; u <= t; u++) {
-                INDArray ds = b.scores(b.dScores, t, u);
-                b.scores(a.pattern, t, u).mul(r, pr);
-                ds.subi(pr).muli(scale);
-                Nd4j.gemm(ds, headExpand, b.mix, false, false, 1, 0);
-                if (u == 0) {
-                    b.mix.mul(b.position(a.keys, u, 0), dqt);
-                } else {
-                    b.mix.mul(b.position(a.keys, u, 0), b.mix2);
-                    dqt.addi(b.mix2);
-                }
-                b.mix.muli(b.position(a.queries, t, first));
-                b.position(b.dK, u, 0).addi(b.mix);
-            }
-        }
-        Nd4j.gemm(xq, dQ, g.wq(), true, false, 1, 0);
-        Nd4j.gemm(x, b.dK, g.wk(), true, false, 1, 0);
-        Nd4j.gemm(x, b.dV, g.wv(), true, false, 1, 0);
-        Nd4j.gemm(b.dK, w.wk(), dIn, false, true, 1, 0);
-        Nd4j.gemm(b.dV, w.wv(), dIn, false, true, 1, 1);
+        attentionBackward(b, a, dZ, dQ);
+        NativeGemm.gemm(xq, dQ, g.wq(), true, false, 1, 0);
+        NativeGemm.gemm(x, b.dK, g.wk(), true, false, 1, 0);
+        NativeGemm.gemm(x, b.dV, g.wv(), true, false, 1, 0);
+        NativeGemm.gemm(b.dK, w.wk(), dIn, false, true, 1, 0);
+        NativeGemm.gemm(b.dV, w.wv(), dIn, false, true, 1, 1);
         INDArray dxq = view(dIn, (long) first * b.n * d, qRows, d);
         dxq.addi(dY);
-        Nd4j.gemm(dQ, w.wq(), dxq, false, true, 1, 1);
+        NativeGemm.gemm(dQ, w.wq(), dxq, false, true, 1, 1);
     }
 }

@@ -129,6 +129,19 @@ final class HostArray {
         floats.put(offset + from, f, 0, count);
     }
 
+    /** {@code src[at..at+count-1]} into elements {@code from..}. */
+    void write(int from, float[] src, int at, int count) {
+        check(from, count);
+        dirty = true;
+        if (floats != null) {
+            floats.put(offset + from, src, at, count);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            doubles.put(offset + from + i, src[at + i]);
+        }
+    }
+
     /** Makes what {@link #write} wrote visible to ND4J operations (a no-op on the CPU backend). */
     void flush() {
         if (direct || !dirty) {
