@@ -174,6 +174,31 @@ class DirectTrainingEngineTest {
         }
     }
 
+    /**
+     * The float kernels (what training runs; checked against SameDiff above) and the double kernels
+     * (what the finite-difference check differentiates) compute the same loss and gradients from the
+     * same weights, over a batch of 200 (three full attention tiles and a partial one; twelve full
+     * backward tiles and a partial one). Tolerance: float rounding, relative to each tensor's largest entry.
+     */
+    @Test
+    void floatAndDoubleKernelsGiveTheSameLossAndGradients() {
+        TrainingSetup setup = twoBlocks(16, 1e-3, 1.0);
+        try (DirectTrainingEngine single = new DirectTrainingEngine(setup);
+             DirectTrainingEngine doubled = new DirectTrainingEngine(setup, DataType.DOUBLE)) {
+            int[] pairs = java.util.Arrays.copyOf(single.dataset().indices(Split.ALL), 200);
+            double singleLoss = single.lossAndGradients(pairs);
+            double doubleLoss = doubled.lossAndGradients(pairs);
+            assertThat(singleLoss).isCloseTo(doubleLoss, within(1e-5 * Math.abs(doubleLoss)));
+            for (var e : doubled.gradients().entrySet()) {
+                INDArray expected = e.getValue();
+                INDArray actual = single.gradients().get(e.getKey()).castTo(DataType.DOUBLE);
+                double scale = expected.amaxNumber().doubleValue();
+                assertThat(scale).as(e.getKey()).isPositive();
+                assertThat(actual.sub(expected).amaxNumber().doubleValue()).as(e.getKey()).isLessThan(1e-4 * scale);
+            }
+        }
+    }
+
     /** Float32 at GeLU inputs of ±60 (σ(1.702·−60) underflows): finite gradients, as the graph's GeLU has too. */
     @Test
     void float32GradientsStayFiniteAtLargeGeluInputs() {
