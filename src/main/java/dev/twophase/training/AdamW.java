@@ -127,20 +127,4 @@ final class AdamW {
             v.flush();
         }
     }
-
-    /** Euclidean norm of a dense vector or matrix, accumulated in double on the host. */
-    static double norm(INDArray array) {
-        HostArray host = HostArray.of(array);
-        int length = (int) array.length();
-        double[] chunk = new double[Math.min(CHUNK, length)];
-        double sum = 0;
-        for (int from = 0; from < length; from += CHUNK) {
-            int count = Math.min(CHUNK, length - from);
-            host.read(from, chunk, 0, count);
-            for (int i = 0; i < count; i++) {
-                sum += chunk[i] * chunk[i];
-            }
-        }
-        return Math.sqrt(sum);
-    }
 }

@@ -106,7 +106,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
         Scores scores = model.crossEntropy(b, labels.length, labels, true);
         model.backward(b, parameters, gradients);
         for (int l = 0; l < gradientNorms.length; l++) {
-            gradientNorms[l] = AdamW.norm(gradients.blocks[l].all());
+            gradientNorms[l] = HostArray.norm(gradients.blocks[l].all());
         }
         double learningRate = schedule.at(steps);
         update(learningRate);

@@ -68,6 +68,24 @@ final class HostArray {
         return new HostArray(array, hostMemory);
     }
 
+    private static final int NORM_CHUNK = 4096;
+
+    /** Euclidean norm of a dense vector or matrix, accumulated in double on the host. */
+    static double norm(INDArray array) {
+        HostArray host = of(array);
+        int length = (int) array.length();
+        double[] chunk = new double[Math.min(NORM_CHUNK, length)];
+        double sum = 0;
+        for (int from = 0; from < length; from += NORM_CHUNK) {
+            int count = Math.min(NORM_CHUNK, length - from);
+            host.read(from, chunk, 0, count);
+            for (int i = 0; i < count; i++) {
+                sum += chunk[i] * chunk[i];
+            }
+        }
+        return Math.sqrt(sum);
+    }
+
     /** For tests: use the copying path (as on CUDA) even where arrays live in host memory; returns the old setting. */
     static boolean useHostMemory(boolean direct) {
         boolean old = hostMemory;
