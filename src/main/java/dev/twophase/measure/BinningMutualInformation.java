@@ -9,17 +9,22 @@ import java.util.Map;
  * (Shwartz-Ziv &amp; Tishby 2017, "Opening the Black Box of Deep Neural Networks via Information",
  * arXiv 1703.00810, Sec. 3.2; reference code ravidziv/IDNNs).
  *
- * <p>Each unit's activation is mapped to one of {@code bins} equal-width bins over either the
- * layer's current [min, max] or a fixed [lower, upper] (values outside clamp to the edge bins).
+ * <p>Each unit's activation is mapped to one of {@code bins} equal-width bins over a fixed [lower, upper]
+ * (values outside clamp to the edge bins) or over the layer's current [min, max]. The reference code bins
+ * tanh units over the fixed [-1, 1] their range allows; edges that follow each measurement's extreme value
+ * instead track outliers and rescalings, the artefact Saxe et al. (2018, Sec. 3) point out for unbounded
+ * units, so the fixed range is the one with a stable meaning and suits bounded representations (attention
+ * probabilities in [0, 1]). On wide unbounded layers every input soon lands in a tuple of its own and the
+ * estimate sits at log2 N.
  * T is the tuple of bin indices over all units. The network is deterministic and the rows are
  * the N distinct inputs, so H(T|X) = 0 and I(T;X) = H(T); I(T;Y) = H(T) - sum_y p(y) H(T|Y=y).
  * All probabilities are empirical; all results are in bits.
  */
-public final class BinningMutualInformation {
+public final class BinningMutualInformation implements InformationEstimator {
 
     /** Where the bin edges come from. */
     public enum Range {
-        /** [min, max] over all units of the layer's activations passed to one call. */
+        /** [min, max] over all units of the layer's activations passed to one call: moves with outliers. */
         LAYER_MIN_MAX,
         /** The constructor's [lower, upper]; values outside clamp to the edge bins. */
         FIXED
@@ -64,7 +69,7 @@ public final class BinningMutualInformation {
         this.upper = upper;
     }
 
-    /** Bins over the layer's own [min, max], as in Shwartz-Ziv &amp; Tishby's code for unbounded activations. */
+    /** Bins over the layer's own [min, max] at each call (the edges move with the layer's extreme values). */
     public static BinningMutualInformation layerRange(int bins) {
         return new BinningMutualInformation(bins, Range.LAYER_MIN_MAX, Double.NaN, Double.NaN);
     }
@@ -75,6 +80,12 @@ public final class BinningMutualInformation {
 
     public Range range() {
         return range;
+    }
+
+    @Override
+    public java.util.List<InformationEstimator.Estimate> estimates(float[][] h, int[] labels) {
+        Estimate e = estimate(h, labels);
+        return java.util.List.of(new InformationEstimator.Estimate("", e.itx(), e.ity()));
     }
 
     /**

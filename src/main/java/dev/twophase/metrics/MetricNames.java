@@ -15,16 +15,30 @@ public final class MetricNames {
     /** L2 norm of the last step's loss gradient: layer 0 all blocks together, layer l block l's. */
     public static final String GRAD_NORM = "grad_norm";
     public static final String LEARNING_RATE = "lr";
+    /** Wall seconds this attempt has spent in training steps and in measurement passes, at every measurement after step 0. */
+    public static final String TRAIN_SECONDS = "train_seconds";
+    public static final String MEASURE_SECONDS = "measure_seconds";
     /** Mutual information of each block's representation with inputs / labels, bits; layer = block. The first estimator's values. */
     public static final String MI_TX = "mi_tx";
     public static final String MI_TY = "mi_ty";
-    /** Estimator names in {@code mi_tx:<estimator>}: the binning estimate and the two kde bounds, */
+    /**
+     * The same estimate with noise relative to the layer's total variance: a clustering / anisotropy index in
+     * bits, not I(T;X) (its value is bounded by the covariance spectrum), so it is kept apart from mi_tx.
+     */
+    public static final String CLUSTERING_TX = "clustering_tx";
+    public static final String CLUSTERING_TY = "clustering_ty";
+    /** Estimator names in {@code mi_tx:<estimator>}. */
     public static final String BINNING = "binning";
-    public static final String KDE_UPPER = "kde_upper";
-    public static final String KDE_LOWER = "kde_lower";
-    /** and the kde bounds with noise relative to the layer's total variance (the default estimator). */
-    public static final String KDE_RELATIVE_UPPER = "kde_relative_upper";
-    public static final String KDE_RELATIVE_LOWER = "kde_relative_lower";
+    /** Estimators and noise scales as the spec names them. */
+    public static final String KDE = "kde";
+    public static final String RENYI = "renyi";
+    public static final String SPHERE = "sphere";
+    public static final String ABSOLUTE = "absolute";
+    public static final String RELATIVE = "relative";
+    /** Geometry of the representation beside every I(T;X) series (same layer, representation and inputs). */
+    public static final String TOTAL_VARIANCE = "total_variance";
+    public static final String EFFECTIVE_RANK = "effective_rank";
+    public static final String WITHIN_BETWEEN = "within_between_ratio";
     /** Local complexity around train, test and random points; layer = block. */
     public static final String LC_TRAIN = "lc:train";
     public static final String LC_TEST = "lc:test";
@@ -49,6 +63,46 @@ public final class MetricNames {
 
     public static String miTy(String estimator, String suffix) {
         return MI_TY + ":" + estimator + suffix;
+    }
+
+    /**
+     * The estimator part of a series name: {@code binning}; kde's {@code kde_sphere_<variant>},
+     * {@code kde_<variant>} (absolute) or {@code kde_relative_<variant>} with variant upper or lower;
+     * {@code renyi2_sphere}, {@code renyi2} or {@code renyi2_relative}. A missing noise scale (a spec stored
+     * before the field existed) is absolute.
+     */
+    public static String estimatorName(String estimator, String noiseScale, String variant) {
+        if (BINNING.equals(estimator)) {
+            return BINNING;
+        }
+        String scale = noiseScale == null ? ABSOLUTE : noiseScale;
+        String scalePart = ABSOLUTE.equals(scale) ? "" : "_" + scale;
+        if (RENYI.equals(estimator)) {
+            return "renyi2" + scalePart;
+        }
+        return "kde" + scalePart + (variant == null || variant.isEmpty() ? "" : "_" + variant);
+    }
+
+    /** Whether the estimate is I(T;X) (mi_tx) or the relative-noise clustering index (clustering_tx). */
+    public static boolean isInformation(String estimator, String noiseScale) {
+        return BINNING.equals(estimator) || !RELATIVE.equals(noiseScale);
+    }
+
+    /** The I(T;X)-side series name of one estimator output: {@code mi_tx:...} or {@code clustering_tx:...}. */
+    public static String txSeries(String estimator, String noiseScale, String variant, String suffix) {
+        return (isInformation(estimator, noiseScale) ? MI_TX : CLUSTERING_TX) + ":"
+                + estimatorName(estimator, noiseScale, variant) + suffix;
+    }
+
+    /** The I(T;Y)-side partner of {@link #txSeries}. */
+    public static String tySeries(String estimator, String noiseScale, String variant, String suffix) {
+        return (isInformation(estimator, noiseScale) ? MI_TY : CLUSTERING_TY) + ":"
+                + estimatorName(estimator, noiseScale, variant) + suffix;
+    }
+
+    /** A geometry series of one representation: {@code total_variance} or {@code total_variance:mlp_hidden}. */
+    public static String geometry(String name, String suffix) {
+        return name + suffix;
     }
 
     /** What {@code mi_tx:<estimator>} appends for another representation and/or inputs than the default: {@code :mlp_hidden:test}. */

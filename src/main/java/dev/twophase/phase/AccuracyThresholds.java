@@ -65,11 +65,14 @@ final class AccuracyThresholds {
             onsetIndex = last;
             onset = acc.step(last);
         }
+        double tolerance = settings.plateauTolerance();
         String rule = String.format(Locale.ROOT,
                 "step: first step from which %1$s (moving median of %3$d points) stays >= %2$s for all later "
                         + "points; onset: last step before it with %1$s <= b + %4$s * (%2$s - b), "
-                        + "b = the lowest %1$s before it (the first step if the rise began before it)",
-                TEST_ACCURACY, threshold, settings.smoothingWindow(), fraction);
+                        + "b = the lowest %1$s before it (the first step if the rise began before it); plateau: "
+                        + "first step from which %1$s stays within %5$s of its final smoothed level (when that "
+                        + "level is >= %2$s), confirmed once held for %6$s in ln step",
+                TEST_ACCURACY, threshold, settings.smoothingWindow(), fraction, tolerance, heldLogWidth());
         List<PhaseEvent> events = new ArrayList<>();
         if (step >= 0 && confirmed(acc, step)) {
             if (onsetIndex >= 0) {
@@ -80,8 +83,40 @@ final class AccuracyThresholds {
             events.add(crossing(PhaseEvent.GENERALIZATION_COMPLETE, acc, step, step, threshold, rule,
                     Map.of("threshold", threshold)));
         }
-        return new Detection<>(new Generalization(onset, step < 0 ? null : acc.step(step), TEST_ACCURACY, threshold,
-                rule), events);
+        int plateau = plateau(acc, threshold, tolerance);
+        Double plateauLevel = plateau < 0 ? null : acc.value(acc.size() - 1);
+        if (plateau >= 0) {
+            double entry = plateauLevel - tolerance;
+            events.add(crossing(PhaseEvent.GENERALIZATION_PLATEAU, acc, plateau, plateau, entry, rule,
+                    Map.of("plateauTolerance", tolerance, "plateauLevel", plateauLevel, "threshold", threshold)));
+        }
+        return new Detection<>(new Generalization(onset, step < 0 ? null : acc.step(step),
+                plateau < 0 ? null : acc.step(plateau), plateauLevel, TEST_ACCURACY, threshold, rule), events);
+    }
+
+    /** How long the plateau must have held, in ln step: as long as a compression's final level run. */
+    private double heldLogWidth() {
+        return InformationCompression.HELD_LOG_WIDTH * settings.logHalfWidth();
+    }
+
+    /**
+     * The first index from which test accuracy stays within {@code tolerance} of its final smoothed level,
+     * when that level has generalized (>= the threshold) and has held for {@link #heldLogWidth()} and a
+     * window of points; -1 otherwise (a run still climbing has no plateau yet).
+     */
+    private int plateau(SmoothedSeries acc, double threshold, double tolerance) {
+        if (acc.size() == 0) {
+            return -1;
+        }
+        int last = acc.size() - 1;
+        double finalLevel = acc.value(last);
+        if (finalLevel < threshold) {
+            return -1;
+        }
+        int from = acc.firstIndexFromWhichAll(0, a -> a >= finalLevel - tolerance);
+        boolean held = from >= 0 && last - from + 1 >= settings.smoothingWindow()
+                && Math.log1p(acc.step(last)) - Math.log1p(acc.step(from)) >= heldLogWidth();
+        return held ? from : -1;
     }
 
     /** A threshold held for a whole window is no longer one noisy point that a later one may undo. */

@@ -55,7 +55,6 @@ public final class BootstrapIntervals {
         Map<String, List<PhaseEvent>> bySeries = new LinkedHashMap<>();
         events.forEach(e -> bySeries.computeIfAbsent(e.metric() + "@" + e.layer(), k -> new ArrayList<>()).add(e));
         Map<String, PhaseEvent> result = new HashMap<>();
-        Long compressionFrom = detector.compressionSearchFrom(inputs);
         for (List<PhaseEvent> same : bySeries.values()) {
             PhaseEvent first = same.get(0);
             SortedMap<Integer, Series> layers = inputs.series().get(first.metric());
@@ -64,13 +63,12 @@ public final class BootstrapIntervals {
                 same.forEach(e -> result.put(e.key(), e));
                 continue;
             }
-            bootstrap(first.metric(), first.layer(), series, same, compressionFrom).forEach(e -> result.put(e.key(), e));
+            bootstrap(first.metric(), first.layer(), series, same).forEach(e -> result.put(e.key(), e));
         }
         return events.stream().map(e -> result.get(e.key())).toList();
     }
 
-    private List<PhaseEvent> bootstrap(String metric, int layer, Series series, List<PhaseEvent> events,
-                                       Long compressionFrom) {
+    private List<PhaseEvent> bootstrap(String metric, int layer, Series series, List<PhaseEvent> events) {
         DetectionSettings settings = detector.settings();
         SmoothedSeries s = SmoothedSeries.of(grouped(SmoothedSeries.of(series, settings)), settings);
         int n = s.size();
@@ -91,7 +89,7 @@ public final class BootstrapIntervals {
             for (int i = 0; i < n; i++) {
                 y[i] = s.value(i) + sigma[i] * random.nextGaussian();
             }
-            for (PhaseEvent e : detector.eventsOf(metric, layer, Series.of(steps, y), compressionFrom)) {
+            for (PhaseEvent e : detector.eventsOf(metric, layer, Series.of(steps, y))) {
                 Integer count = found.get(e.kind());
                 if (count != null) {
                     replicateSteps.get(e.kind())[count] = e.step();

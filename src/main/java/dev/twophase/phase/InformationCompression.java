@@ -6,24 +6,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The compression phase of a layer (Shwartz-Ziv &amp; Tishby 2017, arXiv 1703.00810, Sec. 4):
- * I(T;X) rises during fitting, peaks (the rightmost point of the information-plane trajectory),
- * then declines to a fixed point. The peak is the maximum of the log-step moving median; the
- * onset and the end are where the change-point segmentation ({@link Trend}) starts its first
- * line falling by more than tol(v) = max(minimumRelativeChange * |v|, noiseMultiplier * sigma)
- * after the peak, and its first flat line after that.
+ * The compression phase of a layer (Shwartz-Ziv &amp; Tishby 2017, arXiv 1703.00810, Sec. 4; the two-phase
+ * paper's Sec. 2.3): I(T;X) rises while the network fits, peaks (the rightmost point of the
+ * information-plane trajectory), then declines to a fixed point. All on the log-step moving median with
+ * tol(v) = max(minimumRelativeChange * |v|, noiseMultiplier * sigma).
  *
- * <p>The peak is looked for from the end of fitting on (the first point at or after it) when the run
- * has a train-accuracy series: the paper's compression follows the fitting phase, and an estimate
- * that falls while the network fits (kde with noise relative to the layer's spread falls from its
- * value at initialisation as the representation becomes anisotropic) is not compression. While
- * such a run has not ended fitting, no compression is reported. Without train accuracy (an uploaded
- * I(T;X) series alone) the whole series is searched.
- *
- * <p>The peak and onset are reported only once I(T;X) stays more than tol below the peak: the
- * highest point of a curve that is still rising or flat is not a peak yet. The end is reported
- * only once the flat line holds for a smoothing window and nothing after it falls more than tol
- * lower: a decline slower than tol over a segment is as flat as this detector can tell.
+ * <p>The peak must be an interior maximum: the highest point that lies more than tol above some earlier
+ * point. A series that only falls (or is flat) has no peak and gets status {@code no_rise}, whatever the
+ * other series do: the rule reads I(T;X) alone, so "compression starts when fitting ends" is something
+ * the alignment report can find or not, never something the rule builds in. The peak and onset are
+ * reported only once I(T;X) stays more than tol below the peak (a curve still rising or flat at its top
+ * has no peak yet). The onset is the start of the first line of the change-point segmentation
+ * ({@link Trend}) that falls by more than tol, and never before the peak; the end is the first point
+ * near the floor on the first flat run of lines after it, once that run has lasted a while and nothing
+ * later falls more than tol lower.
  */
 final class InformationCompression {
 
@@ -37,43 +33,41 @@ final class InformationCompression {
         this.settings = settings;
     }
 
-    /**
-     * @param searchFrom the first step the peak may lie at (the fitting end), 0 for the whole series, or
-     *                   null when fitting has not ended yet (then nothing is reported)
-     */
-    Detection<Compression> compression(String metric, int layer, Series itx, Long searchFrom) {
+    Detection<Compression> compression(String metric, int layer, Series itx) {
         SmoothedSeries mi = SmoothedSeries.of(itx, settings);
         String rule = String.format(Locale.ROOT,
-                "on the moving median (>= %d points, +-%s in ln step) with tol(v) = max(%s * |v|, %s * noise sd): "
-                        + "peak = maximum of %s from the fitting end on, once it stays below peak - tol; onset = start of the first line of "
-                        + "the PELT segmentation (x = ln(1 + step), penalty %s sigma^2 ln n) after the peak that "
+                "on the moving median (>= %d points, +-%s in ln step, at most +-%s) with tol(v) = max(%s * |v|, %s * noise sd): "
+                        + "peak = highest point of %s that lies more than tol above an earlier point (an interior maximum), "
+                        + "once it stays below peak - tol; onset = start of the first line of "
+                        + "the PELT segmentation (x = ln(1 + step), penalty %s sigma^2 ln n) at or after the peak that "
                         + "falls more than tol; end = first point within tol of the "
                         + "lowest later value in the first later run of lines that do not fall (change within "
                         + "max(tol / 2, 2 standard errors)), once the run spans %d points and %s in ln step (the fixed point)",
-                settings.smoothingWindow(), settings.logHalfWidth(), settings.minimumRelativeChange(),
-                settings.noiseMultiplier(), metric, settings.penaltyFactor(), settings.smoothingWindow(),
-                HELD_LOG_WIDTH * settings.logHalfWidth());
-        Compression none = new Compression(layer, metric, null, null, null, null, null, rule);
-        if (searchFrom == null) {
-            return new Detection<>(none, List.of());
+                settings.smoothingWindow(), settings.logHalfWidth(), settings.maxLogHalfWidth(),
+                settings.minimumRelativeChange(), settings.noiseMultiplier(), metric, settings.penaltyFactor(),
+                settings.smoothingWindow(), HELD_LOG_WIDTH * settings.logHalfWidth());
+        if (mi.size() == 0) {
+            return none(layer, metric, Compression.NO_DATA, rule);
         }
-        int from = 0;
-        while (from < mi.size() && mi.step(from) < searchFrom) {
-            from++;
-        }
-        int peak = mi.argMax(from, mi.size());
+        int peak = interiorMaximum(mi);
         if (peak < 0) {
-            return new Detection<>(none, List.of());
+            return none(layer, metric, mi.diverged() ? Compression.DIVERGED : Compression.NO_RISE, rule);
         }
         double peakValue = mi.value(peak);
         double belowPeak = peakValue - mi.tolerance(peakValue);
-        if (mi.firstIndexFromWhichAll(peak + 1, v -> v < belowPeak) < 0) {
-            return new Detection<>(none, List.of());
+        String waiting = mi.diverged() ? Compression.DIVERGED : Compression.RISING;
+        // Not firstIndexFromWhichAll: a diverged series may still have declined for good before its end.
+        int stays = mi.size();
+        while (stays > peak + 1 && mi.value(stays - 1) < belowPeak) {
+            stays--;
+        }
+        if (stays == mi.size()) {
+            return none(layer, metric, waiting, rule);
         }
         Trend trend = Trend.of(mi, settings);
         ChangePoints.Segment falling = trend.firstSustainedFall(peak, mi.tolerance(peakValue));
         if (falling == null) {
-            return new Detection<>(none, List.of());
+            return none(layer, metric, waiting, rule);
         }
         Map<String, Double> parameters = settings.smoothingParameters();
         parameters.put("noiseSigma", mi.sigma());
@@ -106,7 +100,29 @@ final class InformationCompression {
             }
         }
         return new Detection<>(new Compression(layer, metric, mi.step(peak), mi.step(onset),
-                end == null ? null : mi.step(end), peakValue, end == null ? null : mi.value(end), rule), events);
+                end == null ? null : mi.step(end), peakValue, end == null ? null : mi.value(end),
+                end == null ? Compression.COMPRESSING : Compression.COMPRESSED, rule), events);
+    }
+
+    /**
+     * The highest smoothed point that lies more than tol above the lowest point before it (the first such
+     * when several are equally high); -1 when the series never rises that much.
+     */
+    static int interiorMaximum(SmoothedSeries mi) {
+        int best = -1;
+        double lowest = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < mi.size(); i++) {
+            double v = mi.value(i);
+            if (i > 0 && v > lowest + mi.tolerance(lowest) && (best < 0 || v > mi.value(best))) {
+                best = i;
+            }
+            lowest = Math.min(lowest, v);
+        }
+        return best;
+    }
+
+    private static Detection<Compression> none(int layer, String metric, String status, String rule) {
+        return new Detection<>(new Compression(layer, metric, null, null, null, null, null, status, rule), List.of());
     }
 
     private static PhaseEvent kink(String kind, String metric, int layer, SmoothedSeries mi, Trend trend,

@@ -23,6 +23,9 @@ public record PhaseEvent(String kind, String metric, int layer, long step, long 
     public static final String FITTING_END = "fitting_end";
     public static final String GENERALIZATION_ONSET = "generalization_onset";
     public static final String GENERALIZATION_COMPLETE = "generalization_complete";
+    public static final String GENERALIZATION_PLATEAU = "generalization_plateau";
+    /** The series' first NaN or infinite value: the run diverged there. */
+    public static final String DIVERGENCE = "divergence";
     public static final String TEST_LOSS_FIRST_MINIMUM = "test_loss_first_minimum";
     public static final String TEST_LOSS_HUMP_PEAK = "test_loss_hump_peak";
     public static final String TEST_LOSS_SECOND_DESCENT = "test_loss_second_descent";

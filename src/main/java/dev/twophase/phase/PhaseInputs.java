@@ -76,4 +76,10 @@ public record PhaseInputs(SortedMap<String, SortedMap<Integer, Series>> series) 
     static boolean isLocalComplexity(String name) {
         return name.startsWith(LOCAL_COMPLEXITY_PREFIX);
     }
+
+    /** Whether the detector reads the series at all. */
+    static boolean isRead(String name) {
+        return name.equals(TRAIN_ACCURACY) || name.equals(TEST_ACCURACY) || name.equals(TEST_LOSS)
+                || isInformationTx(name) || isLocalComplexity(name);
+    }
 }

@@ -4,14 +4,20 @@ import java.util.Arrays;
 import java.util.function.DoublePredicate;
 
 /**
- * The finite points of a series, their centred moving median on the log-step axis, and the
- * series' noise scale: the common ground of every phase rule.
+ * The points of a series up to its first non-finite value, their centred moving median on the
+ * log-step axis, and the series' noise scale: the common ground of every phase rule.
  *
  * <p>The median (Tukey 1977) keeps steps sharp, which threshold rules on accuracy need, and
  * ignores isolated outliers. Its window spans +-logHalfWidth in ln(1 + step) (at least
  * smoothingWindow points, at most {@value #MAX_HALF_WINDOW} either side), kept centred in points
- * so a ramp is not shifted. At the ends the window is truncated rather than shrunk, so the first
- * and last points are medians too and a single noisy last point cannot end a phase.
+ * so a ramp is not shifted, and reaches beyond +-maxLogHalfWidth only for the immediate neighbours: at a
+ * fixed cadence the first points are far apart on the log axis (200 and 400 are 0.3 decade apart), and a
+ * wider median across them would move or erase a minimum that lasts two or three points. At the ends the window is truncated
+ * rather than shrunk, so the first and last points are medians too and a single noisy last point
+ * cannot end a phase.
+ *
+ * <p>A NaN or infinite value means the run diverged there: the series ends at the last finite point
+ * before it, and no "stays at or above" rule can hold (the value at the divergence does not).
  */
 final class SmoothedSeries {
 
@@ -27,29 +33,43 @@ final class SmoothedSeries {
     /** Robust standard deviation of the raw series' noise. */
     private final double sigma;
     private final DetectionSettings settings;
+    /** Step of the first non-finite value, or null. */
+    private final Long divergence;
 
-    private SmoothedSeries(long[] steps, double[] raw, double[] smoothed, double sigma, DetectionSettings settings) {
+    private SmoothedSeries(long[] steps, double[] raw, double[] smoothed, double sigma, DetectionSettings settings,
+            Long divergence) {
         this.steps = steps;
         this.raw = raw;
         this.smoothed = smoothed;
         this.sigma = sigma;
         this.settings = settings;
+        this.divergence = divergence;
     }
 
     static SmoothedSeries of(Series series, DetectionSettings settings) {
+        Long divergence = divergenceStep(series);
         int finite = 0;
-        long[] steps = new long[series.size()];
-        double[] raw = new double[series.size()];
+        while (finite < series.size() && Double.isFinite(series.value(finite))) {
+            finite++;
+        }
+        long[] steps = Arrays.copyOf(series.steps(), finite);
+        double[] raw = Arrays.copyOf(series.values(), finite);
+        return new SmoothedSeries(steps, raw, movingMedian(steps, raw, settings), noiseSigma(raw), settings, divergence);
+    }
+
+    /** The step of the series' first NaN or infinite value, or null when every value is finite. */
+    static Long divergenceStep(Series series) {
         for (int i = 0; i < series.size(); i++) {
-            if (Double.isFinite(series.value(i))) {
-                steps[finite] = series.step(i);
-                raw[finite] = series.value(i);
-                finite++;
+            if (!Double.isFinite(series.value(i))) {
+                return series.step(i);
             }
         }
-        steps = Arrays.copyOf(steps, finite);
-        raw = Arrays.copyOf(raw, finite);
-        return new SmoothedSeries(steps, raw, movingMedian(steps, raw, settings), noiseSigma(raw), settings);
+        return null;
+    }
+
+    /** Whether the series ended in a non-finite value (the points here stop before it). */
+    boolean diverged() {
+        return divergence != null;
     }
 
     int size() {
@@ -79,9 +99,13 @@ final class SmoothedSeries {
 
     /**
      * The first index at or after {@code from} such that the smoothed value there and at every
-     * later point satisfies {@code condition}; -1 if the last point fails it or there is none.
+     * later point satisfies {@code condition}; -1 if the last point fails it, there is none, or the
+     * series diverged (its non-finite value satisfies nothing).
      */
     int firstIndexFromWhichAll(int from, DoublePredicate condition) {
+        if (diverged()) {
+            return -1;
+        }
         int first = smoothed.length;
         while (first > from && condition.test(smoothed[first - 1])) {
             first--;
@@ -128,6 +152,15 @@ final class SmoothedSeries {
             int half = halfWindow(steps, i, settings);
             int from = Math.max(0, i - half);
             int to = Math.min(x.length, i + half + 1);
+            if ((to - from) % 2 == 0) {
+                // A window cut short at an end keeps an odd count (drop its farthest point): the median of two
+                // points is their mean, which turns a V of three points into a peak.
+                if (from == 0) {
+                    to--;
+                } else {
+                    from++;
+                }
+            }
             int count = to - from;
             System.arraycopy(x, from, buffer, 0, count);
             Arrays.sort(buffer, 0, count);
@@ -136,20 +169,36 @@ final class SmoothedSeries {
         return median;
     }
 
-    /** Points either side of i: the log-step window's, made symmetric, but no fewer than the point window's. */
+    /**
+     * Points either side of i: the log-step window's, made symmetric, but no fewer than the point window's
+     * as long as those points lie within the widest allowed log window (on the sides that have points), and
+     * never fewer than one (a three-point median).
+     */
     static int halfWindow(long[] steps, int i, DetectionSettings settings) {
+        int inWindow = Math.min(pointsWithin(steps, i, -1, settings.logHalfWidth(), MAX_HALF_WINDOW),
+                pointsWithin(steps, i, +1, settings.logHalfWidth(), MAX_HALF_WINDOW));
+        int wanted = settings.smoothingWindow() / 2;
+        int reach = wanted;
+        if (i > 0) {
+            reach = Math.min(reach, pointsWithin(steps, i, -1, settings.maxLogHalfWidth(), wanted));
+        }
+        if (i + 1 < steps.length) {
+            reach = Math.min(reach, pointsWithin(steps, i, +1, settings.maxLogHalfWidth(), wanted));
+        }
+        // Every point gets its two neighbours at least (a single-point outlier never passes), unless no window is asked for.
+        return Math.max(Math.max(reach, Math.min(1, wanted)), inWindow);
+    }
+
+    /** Points on one side of i ({@code direction} -1 or +1) within {@code logWidth} of it in ln(1 + step), at most {@code cap}. */
+    private static int pointsWithin(long[] steps, int i, int direction, double logWidth, int cap) {
         double centre = Math.log1p(steps[i]);
-        int before = 0;
-        while (before < MAX_HALF_WINDOW && i - before - 1 >= 0
-                && centre - Math.log1p(steps[i - before - 1]) <= settings.logHalfWidth()) {
-            before++;
+        int count = 0;
+        int j = i + direction;
+        while (count < cap && j >= 0 && j < steps.length && Math.abs(Math.log1p(steps[j]) - centre) <= logWidth) {
+            count++;
+            j += direction;
         }
-        int after = 0;
-        while (after < MAX_HALF_WINDOW && i + after + 1 < steps.length
-                && Math.log1p(steps[i + after + 1]) - centre <= settings.logHalfWidth()) {
-            after++;
-        }
-        return Math.max(settings.smoothingWindow() / 2, Math.min(before, after));
+        return count;
     }
 
     /** The robust noise standard deviation of the raw points. */

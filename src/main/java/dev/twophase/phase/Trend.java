@@ -63,29 +63,64 @@ final class Trend {
     }
 
     /**
-     * The first run of consecutive falling lines that ends after index {@code from} and falls by
-     * more than {@code tolerance} in all; its first line, or null if there is none. A line falls
-     * when its change exceeds both half the tolerance and two standard errors of a fitted
-     * line's change over its points (sqrt(12 / n) sigma for n points), so a noisy flat stretch is neither falling nor rising and
-     * a curve cut into several lines still counts as one decline.
+     * The first line of the first decline after index {@code from} that carries the series down by more than
+     * {@code minimumFall}: a run of consecutive falling lines that ends after {@code from}, from whose start the
+     * smoothed series reaches {@code minimumFall} below its value there without ever rising more than
+     * {@code tolerance} above its lowest value so far (a pause on the way down is part of the decline, a rise is
+     * not). Null if there is none. A line falls when its change exceeds both half the tolerance and two
+     * standard errors of a fitted line's change over its points (sqrt(12 / n) sigma for n points), so a noisy
+     * flat stretch is neither falling nor rising.
      */
-    ChangePoints.Segment firstSustainedFall(int from, double tolerance) {
+    ChangePoints.Segment firstSustainedFall(int from, double tolerance, double minimumFall) {
         for (int k = 0; k < segments.size(); k++) {
             if (direction(segments.get(k), tolerance) >= 0) {
                 continue;
             }
             int last = k;
-            double total = change(segments.get(k));
             while (last + 1 < segments.size() && direction(segments.get(last + 1), tolerance) < 0) {
                 last++;
-                total += change(segments.get(last));
             }
-            if (lastIndex(segments.get(last)) > from && total < -tolerance) {
+            if (lastIndex(segments.get(last)) > from && descends(firstIndex(segments.get(k)), tolerance, minimumFall)) {
                 return segments.get(k);
             }
             k = last;
         }
         return null;
+    }
+
+    /** Whether the smoothed series falls by more than {@code fall} from index i on before it rises more than tol. */
+    private boolean descends(int i, double tolerance, double fall) {
+        double target = series.value(i) - fall;
+        double lowest = series.value(i);
+        for (int j = i + 1; j < series.size(); j++) {
+            double v = series.value(j);
+            if (v < target) {
+                return true;
+            }
+            if (v > lowest + tolerance) {
+                return false;
+            }
+            lowest = Math.min(lowest, v);
+        }
+        return false;
+    }
+
+    /**
+     * The first falling line (see {@link #direction}) that ends after index {@code from}, starts before index
+     * {@code to} and has a slope (per unit of ln step) of {@code slope} or steeper; null if there is none.
+     */
+    ChangePoints.Segment firstLineFalling(int from, int to, double slope, double tolerance) {
+        for (ChangePoints.Segment s : segments) {
+            if (lastIndex(s) > from && firstIndex(s) < to && direction(s, tolerance) < 0 && s.slope() <= slope) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** {@link #firstSustainedFall(int, double, double)} with the tolerance as the least total fall. */
+    ChangePoints.Segment firstSustainedFall(int from, double tolerance) {
+        return firstSustainedFall(from, tolerance, tolerance);
     }
 
     /**

@@ -60,6 +60,8 @@ public final class DirectTrainingEngine implements TrainingEngine {
     private final AdamW adam;
     /** Forward-only buffers by (samples, last-block queries); a few shapes recur (train and test chunks). */
     private final Map<Long, DirectTransformer.Buffers> forwardBuffers = new LinkedHashMap<>();
+    /** Run before each chunk of chunked work; may throw to abandon it (see {@link #checkBetweenChunks}). */
+    private Runnable betweenChunks = () -> { };
     private DirectTransformer.Buffers trainBuffers;
     private int[] trainLabels;
     private double[] gradientNorms;
@@ -167,10 +169,32 @@ public final class DirectTrainingEngine implements TrainingEngine {
                             copyRows(b.top(b.position(b.input[l + 1], t, 0), count), out[l], from, t * model.d, 3 * model.d);
                         }
                     }
+                    case ATTENTION_LAST -> copyLastQueryPattern(b.layer[l].pattern, b.n, count, out[l], from);
                 }
             }
         });
         return out;
+    }
+
+    /**
+     * The pattern of query "=" (position 2) against positions 0..2 of the first {@code count} samples into
+     * {@code out[from + i]} as {@code [head·3 + u]}; the buffer holds {@code [pair][sample][head]}.
+     */
+    private void copyLastQueryPattern(INDArray pattern, int n, int count, float[][] out, int from) {
+        int heads = model.heads;
+        HostArray host = HostArray.of(pattern);
+        float[] probabilities = new float[count * heads];
+        for (int i = 0; i < count; i++) {
+            out[from + i] = new float[3 * heads];
+        }
+        for (int u = 0; u < 3; u++) {
+            host.read(DirectTransformer.pair(2, u) * n * heads, probabilities, 0, count * heads);
+            for (int i = 0; i < count; i++) {
+                for (int h = 0; h < heads; h++) {
+                    out[from + i][h * 3 + u] = probabilities[i * heads + h];
+                }
+            }
+        }
     }
 
     /**
@@ -268,6 +292,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
         int n = (total + chunkCount - 1) / chunkCount;
         DirectTransformer.Buffers b = forwardBuffers(n, lastQueries);
         for (int from = 0; from < total; from += n) {
+            betweenChunks.run();
             body.accept(b, from, Math.min(n, total - from));
         }
     }
@@ -284,6 +309,11 @@ public final class DirectTrainingEngine implements TrainingEngine {
         }
         forwardBuffers.put(key, b);
         return b;
+    }
+
+    @Override
+    public void checkBetweenChunks(Runnable check) {
+        betweenChunks = java.util.Objects.requireNonNull(check, "check");
     }
 
     @Override

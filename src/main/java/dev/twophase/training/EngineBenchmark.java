@@ -33,6 +33,7 @@ public final class EngineBenchmark {
         double trainFraction = 0.3;
         String engine = "direct";
         String mode = "train";
+        ModularOperation operation = ModularOperation.ADD;
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -43,11 +44,12 @@ public final class EngineBenchmark {
                 case "--train-fraction" -> trainFraction = Double.parseDouble(value);
                 case "--engine" -> engine = value;
                 case "--mode" -> mode = value;
+                case "--operation" -> operation = ModularOperation.valueOf(value.toUpperCase(Locale.ROOT));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         TrainingSetup setup = new TrainingSetup(
-                new TaskSetup(TaskType.MODULAR, ModularOperation.ADD, modulus, 0, trainFraction, 1),
+                new TaskSetup(TaskType.MODULAR, operation, modulus, 0, trainFraction, 1),
                 new ModelSetup(2, 128, 4, 512),
                 new OptimizerSetup(1e-3, 1.0, 0.9, 0.98, 10, GradientFilterSetup.NONE),
                 batch <= 0 ? Integer.MAX_VALUE : batch, 0);
@@ -56,6 +58,10 @@ public final class EngineBenchmark {
             case "samediff" -> new SameDiffTrainingEngineFactory();
             default -> throw new IllegalArgumentException("engine is direct or samediff, was " + engine);
         };
+        // Which ND4J backend loaded, and on what (the GPU check reads this line).
+        System.out.printf(Locale.ROOT, "backend=%s cpu=%s info=%s%n", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName(),
+                org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU(),
+                org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation());
         double[] times = new double[steps];
         try (TrainingEngine e = factory.create(setup)) {
             double checksum = 0;

@@ -138,6 +138,7 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
                 case RESIDUAL_LAST -> TransformerGraph.lastResidual(l + 1);
                 case MLP_HIDDEN -> TransformerGraph.mlpHidden(l + 1);
                 case RESIDUAL_ALL -> TransformerGraph.residual(l + 1);
+                case ATTENTION_LAST -> TransformerGraph.attention(l + 1);
             };
         }
         float[][][] out = new float[layers][][];
@@ -155,6 +156,9 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
                     case MLP_HIDDEN -> a.dup('c').reshape('c', n, TransformerGraph.POSITIONS, a.size(1))
                             .get(NDArrayIndex.all(), NDArrayIndex.point(TransformerGraph.POSITIONS - 1), NDArrayIndex.all());
                     case RESIDUAL_ALL -> a.dup('c').reshape('c', n, a.length() / n);
+                    // [n, heads, 3, 3] -> query "=" (row 2) against positions 0..2, head-major
+                    case ATTENTION_LAST -> a.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(2), NDArrayIndex.all())
+                            .dup('c').reshape('c', n, a.size(1) * 3);
                 };
                 float[][] matrix = rows.toFloatMatrix();
                 System.arraycopy(matrix, 0, out[l], from, matrix.length);

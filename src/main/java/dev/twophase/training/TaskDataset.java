@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
  *
  * <ul>
  *   <li>Modular arithmetic mod p: operands 0..p-1 (ADD, SUB, MUL over all p² pairs), DIV is
- *   {@code a · b⁻¹ mod p} over b in 1..p-1 only (p(p-1) pairs, p must be prime). Classes: p.</li>
+ *   {@code a · b⁻¹ mod p} over b in 1..p-1 only (p(p-1) pairs, p must be prime), FLOORDIV is integer
+ *   division {@code ⌊a / b⌋} over b in 1..p-1 (p(p-1) pairs, any p; labels 0..p-1). Classes: p.</li>
  *   <li>Permutations: the n! elements of S_n in lexicographic order are the tokens; the label
  *   is the index of {@code a ∘ b} with {@code (a ∘ b)(i) = a(b(i))}. Classes: n!.</li>
  * </ul>
@@ -79,7 +80,9 @@ public final class TaskDataset {
             // Only a prime modulus makes every b in 1..p-1 invertible.
             throw new IllegalArgumentException("division needs a prime modulus, was " + p);
         }
-        int firstB = operation == TrainingSetup.ModularOperation.DIV ? 1 : 0;
+        boolean divides = operation == TrainingSetup.ModularOperation.DIV
+                || operation == TrainingSetup.ModularOperation.FLOORDIV;
+        int firstB = divides ? 1 : 0;
         int n = p * (p - firstB);
         int[] as = new int[n];
         int[] bs = new int[n];
@@ -94,6 +97,7 @@ public final class TaskDataset {
                     case SUB -> Math.floorMod(x - y, p);
                     case MUL -> (int) ((long) x * y % p);
                     case DIV -> (int) ((long) x * modPow(y, p - 2, p) % p); // Fermat: y^(p-2) = y^-1
+                    case FLOORDIV -> x / y;
                 };
                 k++;
             }

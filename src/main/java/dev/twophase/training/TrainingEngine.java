@@ -68,6 +68,14 @@ public interface TrainingEngine extends AutoCloseable {
     /** Optimiser steps completed so far. */
     long completedSteps();
 
+    /**
+     * Work this engine does in chunks (the full-split evaluation, representations, forward passes from
+     * the embedding) runs {@code check} before each chunk; the check may throw to abandon the work, so a
+     * long pass can be cancelled or stopped between chunks. Engines that do not chunk ignore it.
+     */
+    default void checkBetweenChunks(Runnable check) {
+    }
+
     @Override
     void close();
 }

@@ -15,7 +15,8 @@ public record TrainingSetup(TaskSetup task, ModelSetup model, OptimizerSetup opt
 
     public enum TaskType { MODULAR, PERMUTATION }
 
-    public enum ModularOperation { ADD, SUB, MUL, DIV }
+    /** DIV is a·b⁻¹ mod p (p prime); FLOORDIV is integer division ⌊a / b⌋ over a in 0..p-1, b in 1..p-1. */
+    public enum ModularOperation { ADD, SUB, MUL, DIV, FLOORDIV }
 
     /** Decoder-only transformer over the tokens {@code a, b, =}. */
     public record ModelSetup(int layers, int dModel, int heads, int dMlp) {

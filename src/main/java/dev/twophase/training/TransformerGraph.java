@@ -68,6 +68,11 @@ final class TransformerGraph {
         return "mlp_hidden_" + block;
     }
 
+    /** Attention probabilities of block {@code block}, {@code [batch, heads, 3 (query), 3 (key)]}. */
+    static String attention(int block) {
+        return blockPrefix(block) + "attention";
+    }
+
     /** Prefix of the names of block {@code block}'s parameters. */
     static String blockPrefix(int block) {
         return "block" + block + "_";
@@ -147,7 +152,7 @@ final class TransformerGraph {
             SDVariable scores = sd.mmul(q, k, false, true, false)      // [B, H, 3, 3]
                     .mul(1.0 / Math.sqrt(dHead))
                     .add(causalMask);
-            SDVariable pattern = sd.nn.softmax(p + "attention", scores, 3);
+            SDVariable pattern = sd.nn.softmax(attention(layer), scores, 3);
             SDVariable mixed = sd.mmul(pattern, v)                     // [B, H, 3, dHead]
                     .permute(0, 2, 1, 3)                                // [B, 3, H, dHead]
                     .reshape(-1, d);                                    // [B·3, d]

@@ -5,10 +5,15 @@ import dev.twophase.experiment.spec.LocalComplexitySpec;
 import dev.twophase.experiment.spec.MeasuresSpec;
 import dev.twophase.experiment.spec.MutualInformationSpec;
 import dev.twophase.measure.BinningMutualInformation;
+import dev.twophase.measure.InformationEstimator;
 import dev.twophase.measure.KdeMutualInformation;
 import dev.twophase.measure.LinearMappingNumber;
 import dev.twophase.measure.LocalComplexity;
+import dev.twophase.measure.NoiseChannel;
+import dev.twophase.measure.RenyiMutualInformation;
+import dev.twophase.measure.RepresentationGeometry;
 import dev.twophase.metrics.MetricNames;
+import dev.twophase.training.BlasGramProduct;
 import dev.twophase.training.Evaluation;
 import dev.twophase.training.Representation;
 import dev.twophase.training.Split;
@@ -29,35 +34,49 @@ import java.util.Random;
 final class MeasurementPass {
 
     /** One estimator with the names it writes under. */
-    private record Estimator(MutualInformationSpec spec, Object estimator, boolean primary) {
+    private record Estimator(MutualInformationSpec spec, InformationEstimator estimator, boolean primary) {
     }
 
     /** The estimators reading one representation over one set of inputs, so it is read once per pass. */
-    private record Source(Representation representation, Split split) {
+    private record Source(Representation representation, Split split, String suffix) {
     }
 
     private final Map<Source, List<Estimator>> estimators = new LinkedHashMap<>();
     private final LocalComplexitySpec localComplexity;
     private final LinearMappingNumberSpec linearMappingNumber;
     private final long seed;
+    /** Run between the pass's parts (each estimator, local complexity, LMN); may throw to abandon the pass. */
+    private final Runnable between;
 
     MeasurementPass(MeasuresSpec spec, long seed) {
+        this(spec, seed, () -> { });
+    }
+
+    MeasurementPass(MeasuresSpec spec, long seed, Runnable between) {
         this.seed = seed;
+        this.between = between;
         boolean primary = true;
         for (MutualInformationSpec mi : spec.mutualInformation()) {
-            Object estimator = MutualInformationSpec.BINNING.equals(mi.estimator())
-                    ? new BinningMutualInformation(mi.bins(),
-                    "fixed".equals(mi.range()) ? BinningMutualInformation.Range.FIXED : BinningMutualInformation.Range.LAYER_MIN_MAX,
-                    mi.lower() == null ? Double.NaN : mi.lower(), mi.upper() == null ? Double.NaN : mi.upper())
-                    : new KdeMutualInformation(mi.noiseVariance(), mi.relativeNoise()
-                    ? KdeMutualInformation.NoiseScale.RELATIVE : KdeMutualInformation.NoiseScale.ABSOLUTE, mi.probes(), seed);
             Source source = new Source(Representation.valueOf(mi.representation().toUpperCase(Locale.ROOT)),
-                    Split.valueOf(mi.inputs().toUpperCase(Locale.ROOT)));
-            estimators.computeIfAbsent(source, s -> new ArrayList<>()).add(new Estimator(mi, estimator, primary));
+                    Split.valueOf(mi.inputs().toUpperCase(Locale.ROOT)), mi.seriesSuffix());
+            estimators.computeIfAbsent(source, s -> new ArrayList<>()).add(new Estimator(mi, estimator(mi, seed), primary));
             primary = false;
         }
         this.localComplexity = spec.localComplexity();
         this.linearMappingNumber = spec.linearMappingNumber();
+    }
+
+    private static InformationEstimator estimator(MutualInformationSpec mi, long seed) {
+        if (MutualInformationSpec.BINNING.equals(mi.estimator())) {
+            return MutualInformationSpec.FIXED.equals(mi.range())
+                    ? new BinningMutualInformation(mi.bins(), BinningMutualInformation.Range.FIXED, mi.lower(), mi.upper())
+                    : BinningMutualInformation.layerRange(mi.bins());
+        }
+        NoiseChannel channel = new NoiseChannel(NoiseChannel.Scale.valueOf(mi.noiseScale().toUpperCase(Locale.ROOT)),
+                mi.noiseVariance());
+        return MutualInformationSpec.RENYI.equals(mi.estimator())
+                ? new RenyiMutualInformation(channel, mi.probes(), seed, BlasGramProduct.INSTANCE)
+                : new KdeMutualInformation(channel, mi.probes(), seed, BlasGramProduct.INSTANCE);
     }
 
     /** @param lr the learning rate of the last step; null at step 0, before any step */
@@ -75,12 +94,14 @@ final class MeasurementPass {
             addPerBlock(MetricNames.GRAD_NORM, engine.blockGradientNorms(), true, step, buffer);
         }
         for (Map.Entry<Source, List<Estimator>> entry : estimators.entrySet()) {
-            mutualInformation(engine, entry.getKey(), entry.getValue(), step, buffer);
+            mutualInformation(engine, entry.getKey(), entry.getValue(), step, buffer, between);
         }
         if (localComplexity != null) {
+            between.run();
             localComplexity(engine, step, buffer);
         }
         if (linearMappingNumber != null) {
+            between.run();
             float[][] train = engine.embeddedInputs(Split.TRAIN);
             float[][] samples = rows(train, sample(train.length, linearMappingNumber.samples(), seed + 2));
             double lmn = LinearMappingNumber.of(samples, points -> engine.forwardFromEmbedding(points).logits());
@@ -100,36 +121,28 @@ final class MeasurementPass {
         }
     }
 
+    /** Every estimator of one source, and the representation's geometry beside them, per block. */
     private static void mutualInformation(TrainingEngine engine, Source source, List<Estimator> estimators, long step,
-                                          MetricBuffer buffer) {
+                                          MetricBuffer buffer, Runnable between) {
+        between.run();
         float[][][] t = engine.representations(source.split(), source.representation());
         int[] labels = engine.labels(source.split());
         for (int block = 0; block < t.length; block++) {
             int layer = block + 1;
+            RepresentationGeometry geometry = RepresentationGeometry.of(t[block], labels, BlasGramProduct.INSTANCE);
+            buffer.add(MetricNames.TOTAL_VARIANCE + source.suffix(), layer, step, geometry.totalVariance());
+            buffer.add(MetricNames.EFFECTIVE_RANK + source.suffix(), layer, step, geometry.effectiveRank());
+            buffer.add(MetricNames.WITHIN_BETWEEN + source.suffix(), layer, step, geometry.withinBetween());
             for (Estimator e : estimators) {
-                String suffix = e.spec().seriesSuffix();
-                double itx;
-                double ity;
-                if (e.estimator() instanceof BinningMutualInformation binning) {
-                    var estimate = binning.estimate(t[block], labels);
-                    itx = estimate.itx();
-                    ity = estimate.ity();
-                    buffer.add(MetricNames.miTx(MetricNames.BINNING, suffix), layer, step, itx);
-                    buffer.add(MetricNames.miTy(MetricNames.BINNING, suffix), layer, step, ity);
-                } else {
-                    var estimate = ((KdeMutualInformation) e.estimator()).estimate(t[block], labels);
-                    itx = estimate.itxUpper();
-                    ity = estimate.ityUpper();
-                    String upper = e.spec().seriesEstimator();
-                    String lower = e.spec().lowerBoundSeriesEstimator();
-                    buffer.add(MetricNames.miTx(upper, suffix), layer, step, itx);
-                    buffer.add(MetricNames.miTy(upper, suffix), layer, step, ity);
-                    buffer.add(MetricNames.miTx(lower, suffix), layer, step, estimate.itxLower());
-                    buffer.add(MetricNames.miTy(lower, suffix), layer, step, estimate.ityLower());
+                between.run();
+                List<InformationEstimator.Estimate> values = e.estimator().estimates(t[block], labels);
+                for (InformationEstimator.Estimate value : values) {
+                    buffer.add(e.spec().txSeries(value.variant()), layer, step, value.itx());
+                    buffer.add(e.spec().tySeries(value.variant()), layer, step, value.ity());
                 }
                 if (e.primary()) {
-                    buffer.add(MetricNames.MI_TX, layer, step, itx);
-                    buffer.add(MetricNames.MI_TY, layer, step, ity);
+                    buffer.add(MetricNames.MI_TX, layer, step, values.get(0).itx());
+                    buffer.add(MetricNames.MI_TY, layer, step, values.get(0).ity());
                 }
             }
         }
@@ -151,11 +164,29 @@ final class MeasurementPass {
         centres.put(MetricNames.LC_RANDOM, gaussianLike(train, points, seed + 6));
         for (Map.Entry<String, float[][]> entry : centres.entrySet()) {
             double[] perBlock = lc.perLayer(entry.getValue(),
-                    vertices -> engine.forwardFromEmbedding(vertices).mlpPreActivations());
+                    vertices -> neuronsReachingTheLogits(engine.forwardFromEmbedding(vertices).mlpPreActivations()));
             for (int block = 0; block < perBlock.length; block++) {
                 buffer.add(entry.getKey(), block + 1, step, perBlock[block]);
             }
         }
+    }
+
+    /**
+     * The MLP neurons that can change the prediction: all three positions of every block but the last, whose
+     * neurons at positions a and b feed only residual streams no later layer reads (the prediction is read at
+     * "="); there only the last position's {@code dMlp} columns (the pre-activations are position-major).
+     */
+    static float[][][] neuronsReachingTheLogits(float[][][] preActivations) {
+        int last = preActivations.length - 1;
+        float[][] lastBlock = preActivations[last];
+        float[][] atEquals = new float[lastBlock.length][];
+        for (int i = 0; i < lastBlock.length; i++) {
+            int width = lastBlock[i].length / 3;
+            atEquals[i] = java.util.Arrays.copyOfRange(lastBlock[i], 2 * width, 3 * width);
+        }
+        float[][][] out = preActivations.clone();
+        out[last] = atEquals;
+        return out;
     }
 
     private static double rmsNorm(float[][] rows) {

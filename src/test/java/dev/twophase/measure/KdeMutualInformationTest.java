@@ -65,10 +65,10 @@ class KdeMutualInformationTest {
         // factor leaves the estimate unchanged.
         float[][] h = {{0f, 0f}, {3f, 4f}};
         double v = 0.5;
-        KdeMutualInformation relative = new KdeMutualInformation(v, KdeMutualInformation.NoiseScale.RELATIVE, 10, 1);
+        KdeMutualInformation relative = new KdeMutualInformation(new NoiseChannel(NoiseChannel.Scale.RELATIVE, v), 10, 1);
         Estimate e = relative.estimate(h, new int[] {0, 0});
 
-        assertThat(KdeMutualInformation.totalVariance(h)).isCloseTo(6.25, within(EXACT));
+        assertThat(NoiseChannel.totalVariance(h)).isCloseTo(6.25, within(EXACT));
         assertThat(e.sigma2()).isCloseTo(v * 6.25, within(EXACT));
         double expected = -Math.log((1 + Math.exp(-25 / (2 * v * 6.25))) / 2) / Math.log(2);
         assertThat(e.itxUpper()).isCloseTo(expected, within(EXACT));
@@ -101,7 +101,7 @@ class KdeMutualInformationTest {
     @Test
     void relativeNoiseOnIdenticalPointsIsZero() {
         float[][] h = {{1f, 2f}, {1f, 2f}, {1f, 2f}};
-        Estimate e = new KdeMutualInformation(0.03, KdeMutualInformation.NoiseScale.RELATIVE, 10, 1).estimate(h, new int[] {0, 1, 0});
+        Estimate e = new KdeMutualInformation(new NoiseChannel(NoiseChannel.Scale.RELATIVE, 0.03), 10, 1).estimate(h, new int[] {0, 1, 0});
 
         assertThat(e.itxUpper()).isEqualTo(0.0);
         assertThat(e.ityUpper()).isEqualTo(0.0);

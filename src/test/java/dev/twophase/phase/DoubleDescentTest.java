@@ -103,6 +103,31 @@ class DoubleDescentTest {
         assertNoHump(shape(sample(bump, 0, 5000, EVERY)));
     }
 
+    @Test
+    void wigglesDuringTheWarmupAreNoFirstMinimum() {
+        // Measured at every step 0..10 and log-spaced after: a 3% dip at steps 7-8 while the learning rate warms up,
+        // then the real descent to 0.45 at 200, a hump to 4 by 2,000 and a second descent.
+        java.util.TreeMap<Long, Double> points = new java.util.TreeMap<>();
+        LongToDoubleFunction loss = piecewiseLinear(10, 4.4, 200, 0.45, 2000, 4.0, 20000, 0.5);
+        for (long step = 0; step <= 10; step++) {
+            points.put(step, step == 7 || step == 8 ? 4.27 : 4.4);
+        }
+        for (int k = 41; k <= 172; k++) {
+            points.put(Math.round(Math.pow(10, k / 40.0)), 0.0);
+        }
+        points.replaceAll((step, v) -> step <= 10 ? v : loss.applyAsDouble(step));
+        Series series = Series.of(points.keySet().stream().mapToLong(Long::longValue).toArray(),
+                points.values().stream().mapToDouble(Double::doubleValue).toArray());
+        PhaseInputs inputs = PhaseInputs.of(Series.empty(), Series.empty(), series, new TreeMap<>());
+
+        TestLossShape raw = new PhaseDetector().detect(inputs).testLoss();
+        TestLossShape afterWarmup = new PhaseDetector(DetectionSettings.defaults().withWarmup(10)).detect(inputs).testLoss();
+
+        assertThat(raw.firstMinimumStep()).isLessThanOrEqualTo(10L);
+        assertThat(afterWarmup.firstMinimumStep()).isBetween(180L, 220L);
+        assertThat(afterWarmup.peakStep()).isBetween(1700L, 2300L);
+    }
+
     private static void assertNoHump(TestLossShape shape) {
         assertThat(shape.firstMinimumStep()).isNull();
         assertThat(shape.firstMinimumValue()).isNull();

@@ -61,13 +61,23 @@ class FewPointsAndInputsTest {
     }
 
     @Test
-    void nonFinitePointsAreSkipped() {
+    void aNonFiniteValueEndsStaysAboveRulesAndIsReportedAsDivergence() {
         long[] steps = {100, 200, 300, 400, 500, 600, 700};
-        double[] acc = {0.5, 1.0, Double.NaN, 1.0, 1.0, Double.POSITIVE_INFINITY, 1.0};
+        double[] acc = {0.5, 1.0, 1.0, 1.0, Double.NaN, 1.0, 1.0};
+        double[] loss = {3.0, 2.0, 1.0, 0.5, Double.POSITIVE_INFINITY, 0.4, 0.3};
         PhaseReport report = new PhaseDetector(new DetectionSettings(0.99, 0.95, 0.1, 1, 0, 0.02, 4, 3))
-                .detect(PhaseInputs.of(Series.of(steps, acc), null, null, null));
+                .detect(PhaseInputs.of(Series.of(steps, acc), null, Series.of(steps, loss), null));
 
-        assertThat(report.fitting().endStep()).isEqualTo(200L);
+        // Train accuracy was 1 from step 200 until the run diverged at 500: it did not stay fitted.
+        assertThat(report.fitting().endStep()).isNull();
+        assertThat(report.events()).filteredOn(e -> e.kind().equals(PhaseEvent.DIVERGENCE))
+                .extracting(PhaseEvent::metric, PhaseEvent::step)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("train_acc", 500L),
+                        org.assertj.core.groups.Tuple.tuple("test_loss", 500L));
+        // Without a non-finite value the same accuracies are fitted from step 200.
+        acc[4] = 1.0;
+        assertThat(new PhaseDetector(new DetectionSettings(0.99, 0.95, 0.1, 1, 0, 0.02, 4, 3))
+                .detect(PhaseInputs.of(Series.of(steps, acc), null, null, null)).fitting().endStep()).isEqualTo(200L);
     }
 
     @Test

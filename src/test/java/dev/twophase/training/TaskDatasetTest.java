@@ -50,9 +50,28 @@ class TaskDatasetTest {
                         assertThat(b).isNotZero();
                         assertThat(c * b % p).isEqualTo(a);
                     }
+                    case FLOORDIV -> {
+                        assertThat(b).isNotZero();
+                        assertThat(c * b).isLessThanOrEqualTo(a);
+                        assertThat((c + 1) * b).isGreaterThan(a);
+                    }
                 }
             }
         }
+    }
+
+    @Test
+    void floorDivisionTakesAnyModulusAndLeavesOutZeroDivisors() {
+        TaskDataset ds = TaskDataset.of(modular(ModularOperation.FLOORDIV, 96, 0.4, 1));
+
+        assertThat(ds.size()).isEqualTo(96 * 95);
+        assertThat(ds.classes()).isEqualTo(96);
+        // 0 is the answer whenever a < b: sum over b = 1..95 of b pairs, 48% of them.
+        int zeros = 0;
+        for (int i = 0; i < ds.size(); i++) {
+            zeros += ds.label(i) == 0 ? 1 : 0;
+        }
+        assertThat(zeros).isEqualTo(95 * 96 / 2);
     }
 
     @Test

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskSpec(@Schema(required = true, enumeration = {"modular", "permutation"}) String type,
-                       @Schema(enumeration = {"add", "sub", "mul", "div"}, defaultValue = "add", description = "modular only; div needs a prime modulus") String operation,
+                       @Schema(enumeration = {"add", "sub", "mul", "div", "floordiv"}, defaultValue = "add", description = "modular only; div is a * b^-1 mod p and needs a prime modulus; floordiv is integer division floor(a / b), b = 1..p-1 (the likely task of the paper's 'division mod 96', docs/reproduction.md)") String operation,
                        @Schema(minimum = "2", description = "modular only, required there; at most twophase.limits.max-modulus") Integer modulus,
                        @Schema(minimum = "3", maximum = "5", description = "permutation only: the group S_n") Integer n,
                        @Schema(minimum = "0", maximum = "1", exclusiveMinimum = true, exclusiveMaximum = true, description = "default 0.3 (modular) or 0.5 (permutation)") double trainFraction,
@@ -22,11 +22,12 @@ public record TaskSpec(@Schema(required = true, enumeration = {"modular", "permu
     public static final String MODULAR = "modular";
     public static final String PERMUTATION = "permutation";
     public static final String DIVISION = "div";
+    public static final String FLOOR_DIVISION = "floordiv";
 
-    /** Number of (a, b) inputs: p^2 for modular arithmetic (p(p-1) for division, b != 0), (n!)^2 for S_n. */
+    /** Number of (a, b) inputs: p^2 for modular arithmetic (p(p-1) for the divisions, b != 0), (n!)^2 for S_n. */
     public long pairCount() {
         long operands = classes();
-        return DIVISION.equals(operation) ? operands * (operands - 1) : operands * operands;
+        return DIVISION.equals(operation) || FLOOR_DIVISION.equals(operation) ? operands * (operands - 1) : operands * operands;
     }
 
     /** Output classes, which are also the operand tokens: the p residues or the n! permutations. */

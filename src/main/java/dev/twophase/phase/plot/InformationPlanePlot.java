@@ -56,8 +56,8 @@ public final class InformationPlanePlot {
         svg.raw(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
                 + "stroke=\"#999\"/>", LEFT, TOP, w, h));
         for (int t = 0; t <= 4; t++) {
-            double xv = xr[0] + (xr[1] - xr[0]) * t / 4;
-            double yv = yr[0] + (yr[1] - yr[0]) * t / 4;
+            double xv = Svg.between(xr[0], xr[1], t / 4.0);
+            double yv = Svg.between(yr[0], yr[1], t / 4.0);
             svg.text(LEFT + w * t / 4.0, TOP + h + 15, "middle", String.format(Locale.ROOT, "%.3g", xv), "fill=\"#555\"");
             svg.text(LEFT - 5, TOP + h * (1 - t / 4.0) + 4, "end", String.format(Locale.ROOT, "%.3g", yv), "fill=\"#555\"");
         }
@@ -83,8 +83,8 @@ public final class InformationPlanePlot {
                     j++;
                 }
                 if (j < y.size() && y.step(j) == x.step(i)) {
-                    xs[m] = LEFT + w * (x.value(i) - xr[0]) / (xr[1] - xr[0]);
-                    ys[m] = TOP + h * (1 - (y.value(j) - yr[0]) / (yr[1] - yr[0]));
+                    xs[m] = LEFT + w * Svg.fraction(x.value(i), xr[0], xr[1]);
+                    ys[m] = TOP + h * (1 - Svg.fraction(y.value(j), yr[0], yr[1]));
                     steps[m] = x.step(i);
                     m++;
                 }
@@ -118,12 +118,8 @@ public final class InformationPlanePlot {
     }
 
     private static void fix(double[] range) {
-        if (!(range[0] <= range[1])) {
-            range[0] = 0;
-            range[1] = 1;
-        } else if (range[1] - range[0] < 1e-9) {
-            range[0] -= 0.5;
-            range[1] += 0.5;
-        }
+        double[] axis = Svg.axis(range[0], range[1]);
+        range[0] = axis[0];
+        range[1] = axis[1];
     }
 }

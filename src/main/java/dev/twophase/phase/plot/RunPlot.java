@@ -69,7 +69,7 @@ public final class RunPlot {
                 svg.text(x, top + PANEL_HEIGHT + 15, "middle", d == 0 ? "0" : "1e" + d, "fill=\"#555\"");
             }
             for (int t = 0; t <= 4; t++) {
-                double v = range[0] + (range[1] - range[0]) * t / 4;
+                double v = Svg.between(range[0], range[1], t / 4.0);
                 double y = top + PANEL_HEIGHT * (1 - t / 4.0);
                 svg.text(LEFT - 5, y + 4, "end", String.format(Locale.ROOT, "%.3g", v), "fill=\"#555\"");
                 svg.line(LEFT, y, LEFT + plotWidth, y, "stroke=\"#eee\"");
@@ -82,7 +82,7 @@ public final class RunPlot {
                 double[] ys = new double[s.size()];
                 for (int i = 0; i < s.size(); i++) {
                     xs[i] = LEFT + plotWidth * Math.log10(1 + s.step(i)) / xMax;
-                    ys[i] = top + PANEL_HEIGHT * (1 - (s.value(i) - range[0]) / (range[1] - range[0]));
+                    ys[i] = top + PANEL_HEIGHT * (1 - Svg.fraction(s.value(i), range[0], range[1]));
                 }
                 String colour = COLOURS[c % COLOURS.length];
                 svg.path(xs, ys, "class=\"series\" data-series=" + Svg.attr(e.getKey()) + " stroke=\"" + colour
@@ -124,12 +124,6 @@ public final class RunPlot {
                 }
             }
         }
-        if (!(lo <= hi)) {
-            return new double[] {0, 1};
-        }
-        if (hi - lo < 1e-9) {
-            return new double[] {lo - 0.5, hi + 0.5};
-        }
-        return new double[] {lo, hi};
+        return Svg.axis(lo, hi);
     }
 }

@@ -36,6 +36,39 @@ final class Svg {
         return this;
     }
 
+    /**
+     * Where {@code v} lies between {@code lo} and {@code hi} (0 at lo, 1 at hi). Computed on halves, so a
+     * range wider than the largest double (values near -1.8e308 and +1.8e308 together) still gives finite
+     * positions instead of NaN.
+     */
+    static double fraction(double v, double lo, double hi) {
+        return (v / 2 - lo / 2) / (hi / 2 - lo / 2);
+    }
+
+    /** The value a fraction {@code t} of the way from {@code lo} to {@code hi}; finite whenever both ends are. */
+    static double between(double lo, double hi, double t) {
+        return lo * (1 - t) + hi * t;
+    }
+
+    /**
+     * An axis range for finite values from {@code lo} to {@code hi}: [0, 1] when there are none, widened
+     * around a single value (by half a unit, or a quarter of its size) without leaving the doubles.
+     */
+    static double[] axis(double lo, double hi) {
+        if (!(lo <= hi)) {
+            return new double[] {0, 1};
+        }
+        if (hi - lo >= 1e-9 * Math.max(1, Math.max(Math.abs(lo), Math.abs(hi)))) {
+            return new double[] {lo, hi};
+        }
+        double centre = between(lo, hi, 0.5);
+        if (Math.abs(centre) > 1e307) {
+            return centre > 0 ? new double[] {centre / 2, centre} : new double[] {centre, centre / 2};
+        }
+        double pad = Math.max(0.5, Math.abs(centre) / 4);
+        return new double[] {centre - pad, centre + pad};
+    }
+
     /** A polyline as a path; points with a non-finite coordinate are skipped. */
     Svg path(double[] xs, double[] ys, String attributes) {
         StringBuilder d = new StringBuilder();
@@ -50,7 +83,11 @@ final class Svg {
         return this;
     }
 
+    /** A circle; nothing when a coordinate is not finite. */
     Svg circle(double x, double y, double r, String attributes) {
+        if (!Double.isFinite(x) || !Double.isFinite(y)) {
+            return this;
+        }
         out.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" %s/>\n", x, y, r, attributes));
         return this;
     }
@@ -101,8 +138,34 @@ final class Svg {
         return out.append("</svg>\n").toString();
     }
 
+    /**
+     * Text for XML character data and attribute values: markup characters as references, and every
+     * character XML 1.0 cannot carry at all (control characters other than tab and line breaks, unpaired
+     * surrogates, U+FFFE and U+FFFF) as U+FFFD, so stored bytes of any kind never make a picture malformed.
+     */
     static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> {
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        out.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF'
+                            || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) {
+                        out.append('\uFFFD');
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     static String attr(String s) {

@@ -50,7 +50,10 @@ public class AlignmentResource {
 
     /** One run's event steps: whole-model events by kind, compression events by series. */
     @Schema(name = "RunAlignment")
-    public record RunEvents(UUID runId, int ordinal, String state, Map<String, JsonNode> sweepValues,
+    public record RunEvents(UUID runId, int ordinal, String state,
+                            @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT,
+                                    implementation = Map.class, description = "The run's value at each sweep path")
+                            Map<String, JsonNode> sweepValues,
                             Map<String, Long> events,
                             @Schema(description = "Keyed \"metric@layer\", e.g. mi_tx@1") Map<String, Map<String, Long>> compression) {
     }
@@ -61,10 +64,10 @@ public class AlignmentResource {
     }
 
     @GET
-    @Operation(summary = "Timescale alignment of the phases across an experiment's runs",
+    @Operation(operationId = "getExperimentAlignment", summary = "Timescale alignment of the phases across an experiment's runs",
             description = "Per run the detected event steps; across runs, per I(T;X) series (metric and layer): "
                     + "compression onset vs fitting end and vs the test-loss hump peak, compression end vs "
-                    + "generalization completion, as ratios and log10-step differences with their spread and "
+                    + "generalization completion (>= 0.95) and vs the generalization plateau (the paper's end of generalization), as ratios and log10-step differences with their spread and "
                     + "Spearman rank correlations with n. Says so plainly when there are too few runs.")
     @APIResponse(responseCode = "200", description = "The report",
             content = @Content(schema = @Schema(implementation = Report.class)))
@@ -101,6 +104,7 @@ public class AlignmentResource {
             relations.add(relate(perRun, s, PhaseEvent.FITTING_END, PhaseEvent.COMPRESSION_ONSET));
             relations.add(relate(perRun, s, PhaseEvent.TEST_LOSS_HUMP_PEAK, PhaseEvent.COMPRESSION_ONSET));
             relations.add(relate(perRun, s, PhaseEvent.GENERALIZATION_COMPLETE, PhaseEvent.COMPRESSION_END));
+            relations.add(relate(perRun, s, PhaseEvent.GENERALIZATION_PLATEAU, PhaseEvent.COMPRESSION_END));
         }
         return new Report(experimentId, perRun.size(), complete, statement(perRun.size(), series.isEmpty()), perRun,
                 relations);

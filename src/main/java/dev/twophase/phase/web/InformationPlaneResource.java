@@ -44,6 +44,11 @@ import java.util.UUID;
 @Tag(name = "phases")
 public class InformationPlaneResource {
 
+    /** Trajectories (run, layer, series) one picture draws, whatever the experiment holds. */
+    static final int MAX_TRAJECTORIES = 64;
+    /** Points per series read for it (thinned by rank, so I(T;X) and I(T;Y) keep pairing up). */
+    static final int MAX_POINTS = 2_000;
+
     @Inject
     ExperimentService experiments;
     @Inject
@@ -53,7 +58,7 @@ public class InformationPlaneResource {
 
     @GET
     @Produces(PlotResource.SVG)
-    @Operation(summary = "I(T;Y) against I(T;X) per layer, one trajectory per run, points coloured by step",
+    @Operation(operationId = "getInformationPlane", summary = "I(T;Y) against I(T;X) per layer, one trajectory per run, points coloured by step",
             description = "series picks the I(T;X) series (repeat it to overlay several): mi_tx (the default, the "
                     + "first estimator) or mi_tx:<estimator>[:<representation>][:<inputs>] as the run writes it, e.g. "
                     + "mi_tx:kde_upper:mlp_hidden; it is paired with the mi_ty series of the same suffix. A name that "
@@ -89,10 +94,16 @@ public class InformationPlaneResource {
             }
         }
         List<InformationPlanePlot.Trajectory> trajectories = new ArrayList<>();
+        boolean cut = false;
         for (RunRecord run : experimentRuns) {
             for (String tx : names) {
+                if (trajectories.size() >= MAX_TRAJECTORIES) {
+                    cut = true;
+                    break;
+                }
                 String ty = MetricNames.MI_TY + tx.substring(MetricNames.MI_TX.length());
-                Map<String, List<FullSeries>> read = metrics.readFull(run.id(), List.of(tx, ty));
+                Map<String, List<FullSeries>> read = metrics.readBounded(run.id(), List.of(tx, ty),
+                        MAX_TRAJECTORIES, MAX_POINTS);
                 for (FullSeries x : read.getOrDefault(tx, List.of())) {
                     read.getOrDefault(ty, List.of()).stream().filter(y -> y.layer() == x.layer()).findFirst()
                             .ifPresent(y -> trajectories.add(new InformationPlanePlot.Trajectory("run " + run.ordinal()
@@ -101,8 +112,11 @@ public class InformationPlaneResource {
                 }
             }
         }
+        List<InformationPlanePlot.Trajectory> drawn = trajectories.subList(0, Math.min(MAX_TRAJECTORIES, trajectories.size()));
         return InformationPlanePlot.render("information plane of " + experiment.name()
-                + (named ? " (" + String.join(", ", names) + ")" : ""), trajectories);
+                + (named ? " (" + String.join(", ", names) + ")" : "")
+                + (cut || drawn.size() < trajectories.size() ? " (the first " + MAX_TRAJECTORIES + " trajectories)" : ""),
+                drawn);
     }
 
 }

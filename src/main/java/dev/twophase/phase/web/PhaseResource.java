@@ -51,7 +51,7 @@ public class PhaseResource {
     }
 
     @GET
-    @Operation(summary = "Phases of learning detected in the points present so far",
+    @Operation(operationId = "getRunPhases", summary = "Phases of learning detected in the points present so far",
             description = "Fitting end, generalization, test-loss double descent, per-layer and per-estimator I(T;X) "
                     + "compression and local complexity; every field names the metric, threshold and rule behind it; "
                     + "absent phases are null. events lists each confirmed event with its uncertainty interval.")

@@ -3,7 +3,9 @@ package dev.twophase.phase.web;
 import dev.twophase.metrics.FullSeries;
 import dev.twophase.metrics.MetricQuery;
 import dev.twophase.metrics.MetricSeries;
+import dev.twophase.experiment.spec.PhasesSpec;
 import dev.twophase.phase.BootstrapIntervals;
+import dev.twophase.phase.DetectionSettings;
 import dev.twophase.phase.EventLedger;
 import dev.twophase.phase.PhaseDetector;
 import dev.twophase.phase.PhaseInputs;
@@ -31,8 +33,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class PhaseService {
 
-    private static final PhaseDetector DETECTOR = new PhaseDetector();
-    private static final BootstrapIntervals INTERVALS = new BootstrapIntervals(DETECTOR);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** Series (name, layer) one detection reads: a trained run with every measure has a few dozen. */
+    public static final int MAX_SERIES = 128;
+    /** Points per series one detection reads: 10^6 steps measured every 100 steps, or a thinned longer series. */
+    public static final int MAX_POINTS = 10_000;
 
     @Inject
     MetricQuery metrics;
@@ -52,27 +57,54 @@ public class PhaseService {
         }
         RunRecord run = found.get();
         PhaseInputs inputs = inputs(runId);
-        PhaseReport report = DETECTOR.detect(inputs);
+        PhaseDetector detector = new PhaseDetector(settings(run));
+        BootstrapIntervals intervals = new BootstrapIntervals(detector);
+        PhaseReport report = detector.detect(inputs);
         boolean isFinal = run.state().terminal();
         EventLedger ledger = new EventLedger(events.events(runId));
         // Intervals are bootstrapped only for what gets stored: a new event once, every event once at the end
         // (a finished run read again, by /phases or the alignment report, reuses its stored final events).
         if (isFinal) {
             if (!events.finallyScanned(runId)) {
-                events.store(runId, ledger.finish(INTERVALS.apply(report.events(), inputs)), run.step(), true);
+                events.store(runId, ledger.finish(intervals.apply(report.events(), inputs)), run.step(), true);
             }
         } else {
-            events.store(runId, ledger.confirm(INTERVALS.apply(ledger.unconfirmed(report.events()), inputs)),
+            events.store(runId, ledger.confirm(intervals.apply(ledger.unconfirmed(report.events()), inputs)),
                     run.step(), false);
         }
         return Optional.of(new Refreshed(run, report, ledger));
     }
 
-    /** Every series the detector reads that the run has, whichever measures it recorded. */
+    /**
+     * The rules' settings from the run's stored spec ({@code phases}, and the optimizer's warm-up the shape rules
+     * skip); the detector's defaults for a spec stored before the section existed.
+     */
+    static DetectionSettings settings(RunRecord run) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode spec = JSON.readTree(run.specJson());
+            long warmup = spec.path("optimizer").path("warmupSteps").asLong(0);
+            com.fasterxml.jackson.databind.JsonNode phases = spec.get("phases");
+            if (phases == null || !phases.isObject()) {
+                return DetectionSettings.defaults().withWarmup(warmup);
+            }
+            PhasesSpec p = JSON.treeToValue(phases, PhasesSpec.class);
+            return new DetectionSettings(p.fittingThreshold(), p.generalizationThreshold(),
+                    p.generalizationOnsetFraction(), p.smoothingWindow(), p.logHalfWidth(), p.minimumRelativeChange(),
+                    p.noiseMultiplier(), p.penaltyFactor(), p.maxLogHalfWidth(), p.plateauTolerance(), warmup);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored spec of run " + run.id() + " is not readable", e);
+        }
+    }
+
+    /**
+     * Every series the detector reads that the run has, whichever measures it recorded; bounded whatever
+     * the run holds (an external run may upload any series): at most {@link #MAX_SERIES} series, each
+     * thinned to about {@link #MAX_POINTS} points.
+     */
     public PhaseInputs inputs(UUID runId) {
         List<String> names = metrics.seriesOf(runId).stream().map(MetricSeries::name)
                 .filter(PhaseService::detected).distinct().toList();
-        Map<String, List<FullSeries>> read = metrics.readFull(runId, names);
+        Map<String, List<FullSeries>> read = metrics.readBounded(runId, names, MAX_SERIES, MAX_POINTS);
         SortedMap<String, SortedMap<Integer, Series>> series = new TreeMap<>();
         read.forEach((name, layers) -> {
             SortedMap<Integer, Series> byLayer = new TreeMap<>();
