@@ -75,6 +75,7 @@ RUN ls /app/lib/main | grep -q 'nd4j-cuda-11\.6' \
 # leaves the rest of the container limit for natives, metaspace and threads.
 ENV HOME=/app \
     TWOPHASE_WORKER_DEVICE=gpu \
+    QUARKUS_HTTP_HOST=0.0.0.0 \
     JAVA_OPTS_BASE="-XX:MaxRAMPercentage=40 -XX:InitialRAMPercentage=10 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dorg.bytedeco.javacpp.cachedir=/app/javacpp-cache" \
     JAVA_OPTS=""
 USER 10001:10001
@@ -108,6 +109,7 @@ RUN ! ls /app/lib/main | grep -q 'nd4j-cuda' \
  || { echo "default target must be built without MAVEN_PROFILES=cuda (use --target gpu)" >&2; exit 1; }
 
 ENV HOME=/app \
+    QUARKUS_HTTP_HOST=0.0.0.0 \
     JAVA_OPTS_BASE="-XX:MaxRAMPercentage=40 -XX:InitialRAMPercentage=10 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dorg.bytedeco.javacpp.cachedir=/app/javacpp-cache" \
     JAVA_OPTS=""
 USER 10001:10001

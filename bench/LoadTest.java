@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,19 +30,73 @@ import java.util.regex.Pattern;
  *
  * <p>Run: {@code java bench/LoadTest.java --base http://localhost:18470 --token-file DIR/reader-token
  * --run RUN --experiment EXP [--rate 300] [--seconds 60] [--warmup 10] [--connections 32]
- * [--service-pid PID]} (bench/load-test.sh does everything around it). Only the JDK: no dependency
- * of the service.
+ * [--service-pid PID] [--mix abusive --submitter-token-file DIR/api-token]} (bench/load-test.sh does
+ * everything around it). Only the JDK: no dependency of the service.
+ *
+ * <p>{@code --mix abusive} adds, at a quarter of the requests, what issue 18's abuse probe sent: a
+ * sweep of 2^66 runs, the costliest spec the size limits allow, NUL in a name, a body over the size
+ * limit, made-up /api paths without a token, non-canonical ids, uploads past the series limit, and
+ * the readers those would make expensive (plot, phases, all series, a page of 500 experiments with
+ * 60 KB of params each, a query for 10^7 points). Each is expected to get its documented answer
+ * (a 4xx or a bounded 200); anything else counts as an error. A probe thread asks /q/health/ready
+ * every second and the service's RSS is sampled every second.
  *
  * <p>Prints per request kind and overall counts and latency percentiles, the run's steps/s during
  * the measured phase, and as its last line
  * {@code rps=… p50_ms=… p90_ms=… p99_ms=… max_ms=… errors=… requests=… steps_per_s_during=…
- * service_cpu_cores_during=…} (CPU of the service and its PostgreSQL, from /proc, with --service-pid).
+ * service_cpu_cores_during=… health_failures=… health_max_ms=… rss_mb_start=… rss_mb_max=… rss_mb_end=…}
+ * (CPU and RSS of the service and its PostgreSQL, from /proc, with --service-pid).
  * Exits 1 when any request failed (non-2xx or exception), 2 on bad arguments.
  */
 public class LoadTest {
 
-    /** One kind of request in the mix; weights are relative. */
-    record Kind(String name, int weight, String path) {
+    /**
+     * One kind of request in the mix; weights are relative; a request is an error unless it gets one of
+     * {@code expected}. A kind with a {@code rawHead} is sent as that head alone over a socket of its own
+     * (a body announced but never sent: the JDK 17 client with Expect: 100-continue waits forever for a
+     * final answer that is not 100, JDK-8286171).
+     */
+    record Kind(String name, int weight, HttpRequest request, Set<Integer> expected, String rawHead) {
+
+        Kind(String name, int weight, HttpRequest request, Set<Integer> expected) {
+            this(name, weight, request, expected, null);
+        }
+
+        static Kind get(String name, int weight, String base, String path, String token) {
+            return new Kind(name, weight, builder(base, path, token).GET().build(), Set.of(200));
+        }
+
+        /** A picture: asks for SVG (the other kinds ask for JSON). */
+        static Kind svg(String name, int weight, String base, String path, String token) {
+            return new Kind(name, weight, builder(base, path, token).setHeader("Accept", "image/svg+xml").GET().build(),
+                    Set.of(200));
+        }
+    }
+
+    /** Sends a request head over a new connection and returns the answer's status and body; 30 s at most. */
+    static HttpResponseLite sendRaw(URI uri, String head) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            Matcher status = Pattern.compile("^HTTP/1\\.1 (\\d{3})").matcher(answer);
+            if (!status.find()) {
+                throw new java.io.IOException("no HTTP answer: " + abbreviate(answer));
+            }
+            int bodyAt = answer.indexOf("\r\n\r\n");
+            return new HttpResponseLite(Integer.parseInt(status.group(1)), bodyAt < 0 ? "" : answer.substring(bodyAt + 4));
+        }
+    }
+
+    record HttpResponseLite(int statusCode, String body) {
+    }
+
+    static HttpRequest.Builder builder(String base, String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json");
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
     }
 
     static final class Sample {
@@ -69,28 +124,29 @@ public class LoadTest {
         long servicePid = Long.parseLong(opt.getOrDefault("service-pid", "0"));
 
         String r = "/api/v1/runs/" + run;
-        List<Kind> kinds = List.of(
-                new Kind("run status", 30, r),
-                new Kind("experiment status", 10, "/api/v1/experiments/" + experiment),
-                new Kind("series list", 10, r + "/series"),
-                new Kind("metrics train/test acc", 20, r + "/metrics?name=train_acc&name=test_acc&maxPoints=200"),
-                new Kind("metrics batch loss, all steps", 15, r + "/metrics?name=train_batch_loss&maxPoints=500"),
-                new Kind("metrics mi_tx layer 1", 10, r + "/metrics?name=mi_tx&layer=1&maxPoints=100"),
-                new Kind("metrics all series", 5, r + "/metrics?maxPoints=50"));
-        int[] schedule = schedule(kinds);
+        List<Kind> kinds = new ArrayList<>(List.of(
+                Kind.get("run status", 30, base, r, token),
+                Kind.get("experiment status", 10, base, "/api/v1/experiments/" + experiment, token),
+                Kind.get("series list", 10, base, r + "/series", token),
+                Kind.get("metrics train/test acc", 20, base, r + "/metrics?name=train_acc&name=test_acc&maxPoints=200", token),
+                Kind.get("metrics batch loss, all steps", 15, base, r + "/metrics?name=train_batch_loss&maxPoints=500", token),
+                Kind.get("metrics mi_tx layer 1", 10, base, r + "/metrics?name=mi_tx&layer=1&maxPoints=100", token),
+                Kind.get("metrics all series", 5, base, r + "/metrics?maxPoints=50", token)));
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        List<HttpRequest> requests = new ArrayList<>();
-        for (Kind k : kinds) {
-            requests.add(HttpRequest.newBuilder(URI.create(base + k.path())).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + token).header("Accept", "application/json").GET().build());
+        if ("abusive".equals(opt.get("mix"))) {
+            String submitter = Files.readString(Path.of(require(opt, "submitter-token-file"))).trim();
+            kinds.addAll(Abuse.kinds(client, base, token, submitter));
         }
+        int[] schedule = schedule(kinds);
+        List<Kind> mix = List.copyOf(kinds);
 
         if (warmup > 0) {
             System.out.printf("warm-up: %d s at %.0f requests/s (not counted)%n", warmup, rate);
-            fire(client, requests, schedule, rate, (int) Math.round(rate * warmup), connections);
+            fire(client, mix, schedule, rate, (int) Math.round(rate * warmup), connections);
         }
+        Probe probe = Probe.start(client, base, servicePid);
         Map<String, double[]> serverBefore = serverTimes(client, base);
         long stepBefore = step(client, base + r, token);
         long cpuBefore = cpuTicks(servicePid);
@@ -98,7 +154,8 @@ public class LoadTest {
         int n = (int) Math.round(rate * seconds);
         System.out.printf("measuring: %d requests over %d s at %.0f requests/s, open loop over %d connections%n",
                 n, seconds, rate, connections);
-        Result result = fire(client, requests, schedule, rate, n, connections);
+        Result result = fire(client, mix, schedule, rate, n, connections);
+        Probe.Summary health = probe.stop();
         long stepAfter = step(client, base + r, token);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double during = (stepAfter - stepBefore) / elapsed;
@@ -131,11 +188,14 @@ public class LoadTest {
         }
         System.out.printf("run step %d -> %d during the measured phase%n", stepBefore, stepAfter);
         System.out.printf("sender lag max %.1f ms (how late the client itself sent)%n", ms(result.maxSendLagNanos()));
+        System.out.printf("health: %d probes, %d failed, max %.1f ms; RSS %s%n", health.probes(), health.failures(),
+                health.maxMillis(), health.rssTrace());
         System.out.printf("rps=%.1f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f errors=%d requests=%d "
-                        + "steps_per_s_during=%.2f service_cpu_cores_during=%.2f%n",
+                        + "steps_per_s_during=%.2f service_cpu_cores_during=%.2f health_failures=%d health_max_ms=%.1f "
+                        + "rss_mb_start=%d rss_mb_max=%d rss_mb_end=%d%n",
                 rps, ms(pct(all, 50)), ms(pct(all, 90)), ms(pct(all, 99)), ms(pct(all, 100)), errors, n, during,
-                serviceCores);
-        System.exit(errors == 0 ? 0 : 1);
+                serviceCores, health.failures(), health.maxMillis(), health.rssStartMb(), health.rssMaxMb(), health.rssEndMb());
+        System.exit(errors == 0 && health.failures() == 0 ? 0 : 1);
     }
 
     record Result(Sample sample, long elapsedNanos, long maxSendLagNanos, List<String> firstErrors) {
@@ -145,8 +205,8 @@ public class LoadTest {
      * Sends n requests at the rate over a fixed number of connections (like wrk2): request i is due at
      * start + i / rate and waits in a queue until a connection is free, which counts in its latency.
      */
-    static Result fire(HttpClient client, List<HttpRequest> requests, int[] schedule, double rate, int n,
-                       int connections) throws InterruptedException {
+    static Result fire(HttpClient client, List<Kind> kinds, int[] schedule, double rate, int n, int connections)
+            throws InterruptedException {
         Sample s = new Sample(n);
         List<String> errors = new ArrayList<>();
         BlockingQueue<long[]> due = new LinkedBlockingQueue<>();
@@ -167,8 +227,15 @@ public class LoadTest {
                         int k = s.kind[index];
                         String error;
                         try {
-                            HttpResponse<String> resp = client.send(requests.get(k), HttpResponse.BodyHandlers.ofString());
-                            error = resp.statusCode() / 100 != 2 ? resp.statusCode() + " " + abbreviate(resp.body())
+                            Kind kind = kinds.get(k);
+                            HttpResponseLite resp;
+                            if (kind.rawHead() != null) {
+                                resp = sendRaw(kind.request().uri(), kind.rawHead());
+                            } else {
+                                HttpResponse<String> r = client.send(kind.request(), HttpResponse.BodyHandlers.ofString());
+                                resp = new HttpResponseLite(r.statusCode(), r.body());
+                            }
+                            error = !kind.expected().contains(resp.statusCode()) ? resp.statusCode() + " " + abbreviate(resp.body())
                                     : resp.body().isEmpty() ? "empty body" : null;
                         } catch (java.io.IOException e) {
                             error = e.toString();
@@ -180,7 +247,7 @@ public class LoadTest {
                             s.failed[index] = true;
                             synchronized (errors) {
                                 if (errors.size() < 10) {
-                                    errors.add(requests.get(k).uri().getPath() + ": " + error);
+                                    errors.add(kinds.get(k).request().uri().getPath() + ": " + error);
                                 }
                             }
                         }
@@ -206,8 +273,9 @@ public class LoadTest {
         for (int c = 0; c < connections; c++) {
             due.add(new long[] {-1, 0});
         }
+        long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         for (Thread t : senders) {
-            t.join(TimeUnit.SECONDS.toMillis(300));
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
         }
         return new Result(s, lastCompletion.get() - start, maxLag, errors);
     }
@@ -336,5 +404,174 @@ public class LoadTest {
         System.err.println(why + "\nusage: java bench/LoadTest.java --base URL --token-file FILE --run RUN_ID "
                 + "--experiment EXPERIMENT_ID [--rate 300] [--seconds 60] [--warmup 10] [--connections 32] [--service-pid PID]");
         System.exit(2);
+    }
+
+    /** The abusive part of the mix (issue 18), with what each request must be answered. */
+    static final class Abuse {
+
+        private Abuse() {
+        }
+
+        /** Plants what the readers' abuses read (a run with 1000 series, 80 experiments with 60 KB params) and returns the kinds. */
+        static List<Kind> kinds(HttpClient client, String base, String reader, String submitter) throws Exception {
+            String experiment = post(client, base, "/api/v1/experiments", submitter,
+                    "{\"name\": \"load-abuse-external\", \"external\": true}");
+            String run = field(experiment, "\"runs\"\\s*:\\s*\\[\\s*\\{\\s*\"id\"\\s*:\\s*\"([^\"]+)\"");
+            String experimentId = field(experiment, "^\\{\\s*\"id\"\\s*:\\s*\"([^\"]+)\"");
+            StringBuilder series = new StringBuilder("{\"points\": [");
+            for (int i = 0; i < 1000; i++) {
+                for (int step = 0; step < 3; step++) {
+                    series.append(i + step == 0 ? "" : ",").append("{\"name\": \"mi_tx:probe_").append(i)
+                            .append("\", \"layer\": 1, \"step\": ").append(step * 10).append(", \"value\": ").append(1 + step + i % 7).append('}');
+                }
+            }
+            post(client, base, "/api/v1/runs/" + run + "/metrics", submitter, series.append("]}").toString());
+            String blob = "x".repeat(60_000);
+            for (int i = 0; i < 80; i++) {
+                post(client, base, "/api/v1/experiments", submitter, "{\"name\": \"load-abuse-params-" + i
+                        + "\", \"external\": true, \"params\": {\"blob\": \"" + blob + "\"}}");
+            }
+            System.out.printf("abusive mix: run %s with 1000 series, 80 experiments with 60 KB of params%n", run);
+
+            StringBuilder sweep = new StringBuilder("{\"name\": \"load-abuse-sweep\", \"task\": {\"type\": \"modular\", \"modulus\": 7}, \"sweep\": {");
+            String[] paths = {"task.seed", "training.seed", "resources.priority", "optimizer.warmupSteps", "training.steps",
+                "task.modulus", "model.layers", "measures.every", "training.batchSize", "resources.maxAttempts", "model.dModel"};
+            for (int p = 0; p < paths.length; p++) {
+                sweep.append(p == 0 ? "" : ", ").append('"').append(paths[p]).append("\": [");
+                for (int v = 1; v <= 64; v++) {
+                    sweep.append(v == 1 ? "" : ",").append(v);
+                }
+                sweep.append(']');
+            }
+            sweep.append("}}");
+            String costly = "{\"name\": \"load-abuse-costly\", \"task\": {\"type\": \"modular\", \"modulus\": 1000}, "
+                    + "\"model\": {\"layers\": 3, \"dModel\": 1024, \"heads\": 4, \"dMlp\": 4096}, "
+                    + "\"training\": {\"steps\": 1000000, \"batchSize\": 65536}, \"measures\": {\"every\": 1}}";
+            URI experiments = URI.create(base + "/api/v1/experiments");
+            String oversizedHead = "POST /api/v1/experiments HTTP/1.1\r\nHost: " + experiments.getHost() + "\r\n"
+                    + "Authorization: Bearer " + submitter + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + (10 * 1024 * 1024 + 1) + "\r\n\r\n";
+            String r = "/api/v1/runs/" + run;
+            return List.of(
+                    postKind("abuse: sweep of 2^66 runs", 2, base, "/api/v1/experiments", submitter, sweep.toString(), 400),
+                    postKind("abuse: costliest spec", 2, base, "/api/v1/experiments", submitter, costly, 400),
+                    postKind("abuse: NUL in a name", 2, base, "/api/v1/experiments", submitter,
+                            "{\"name\": \"a\\u0000b\", \"external\": true}", 400),
+                    postKind("abuse: 70 KB of params", 1, base, "/api/v1/experiments", submitter,
+                            "{\"name\": \"p\", \"external\": true, \"params\": {\"b\": \"" + "y".repeat(70_000) + "\"}}", 400),
+                    new Kind("abuse: body over 10M", 1, builder(base, "/api/v1/experiments", submitter).GET().build(),
+                            Set.of(413), oversizedHead),
+                    new Kind("abuse: made-up path, no token", 5, builder(base, "/api/probe/" + java.util.UUID.randomUUID(), null)
+                            .GET().build(), Set.of(401)),
+                    new Kind("abuse: run id 1-2-3-4-5", 3, builder(base, "/api/v1/runs/1-2-3-4-5", reader).GET().build(), Set.of(400)),
+                    postKind("abuse: upload past the series limit", 3, base, r + "/metrics", submitter,
+                            "{\"points\": [{\"name\": \"one_more\", \"step\": 1, \"value\": 1}]}", 400),
+                    Kind.svg("abuse: plot of 1000 series", 2, base, r + "/plot.svg", reader),
+                    Kind.get("abuse: phases of 1000 series", 2, base, r + "/phases", reader),
+                    Kind.get("abuse: all 1000 series", 2, base, r + "/metrics", reader),
+                    Kind.svg("abuse: information plane", 1, base, "/api/v1/experiments/" + experimentId + "/information-plane.svg", reader),
+                    new Kind("abuse: 10^7 points", 2, builder(base, r + "/metrics?maxPoints=10000", reader).GET().build(), Set.of(400)),
+                    Kind.get("abuse: page of 500 experiments", 2, base, "/api/v1/experiments?limit=500", reader));
+        }
+
+        static Kind postKind(String name, int weight, String base, String path, String token, String body, int status) {
+            return new Kind(name, weight, builder(base, path, token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), Set.of(status));
+        }
+
+        static String post(HttpClient client, String base, String path, String token, String body) throws Exception {
+            HttpResponse<String> resp = client.send(builder(base, path, token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() / 100 != 2) {
+                throw new IllegalStateException("setting up the abusive mix: " + path + " answered " + resp.statusCode()
+                        + " " + abbreviate(resp.body()));
+            }
+            return resp.body();
+        }
+
+        static String field(String json, String regex) {
+            Matcher m = Pattern.compile(regex).matcher(json);
+            if (!m.find()) {
+                throw new IllegalStateException("no " + regex + " in " + abbreviate(json));
+            }
+            return m.group(1);
+        }
+    }
+
+    /** Asks /q/health/ready and samples the service's RSS once a second while the measured phase runs. */
+    static final class Probe {
+
+        record Summary(int probes, int failures, double maxMillis, long rssStartMb, long rssMaxMb, long rssEndMb,
+                       String rssTrace) {
+        }
+
+        private final Thread thread;
+        private volatile boolean running = true;
+        private int probes;
+        private int failures;
+        private double maxMillis;
+        private final List<Long> rss = new ArrayList<>();
+
+        private Probe(HttpClient client, String base, long pid) {
+            HttpRequest health = HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).timeout(Duration.ofSeconds(5))
+                    .GET().build();
+            thread = new Thread(() -> {
+                while (running) {
+                    long t0 = System.nanoTime();
+                    boolean ok;
+                    try {
+                        ok = client.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    } catch (Exception e) {
+                        ok = false;
+                    }
+                    synchronized (this) {
+                        probes++;
+                        failures += ok ? 0 : 1;
+                        maxMillis = Math.max(maxMillis, (System.nanoTime() - t0) / 1e6);
+                        rss.add(rssMb(pid));
+                    }
+                    LockSupport.parkNanos(Math.max(0, 1_000_000_000L - (System.nanoTime() - t0)));
+                }
+            }, "health-probe");
+            thread.setDaemon(true);
+        }
+
+        static Probe start(HttpClient client, String base, long pid) {
+            Probe p = new Probe(client, base, pid);
+            p.thread.start();
+            return p;
+        }
+
+        Summary stop() throws InterruptedException {
+            running = false;
+            thread.join(10_000);
+            synchronized (this) {
+                long max = rss.stream().mapToLong(Long::longValue).max().orElse(0);
+                StringBuilder trace = new StringBuilder();
+                int every = Math.max(1, rss.size() / 10);
+                for (int i = 0; i < rss.size(); i += every) {
+                    trace.append(i == 0 ? "" : " ").append(rss.get(i));
+                }
+                return new Summary(probes, failures, maxMillis, rss.isEmpty() ? 0 : rss.get(0), max,
+                        rss.isEmpty() ? 0 : rss.get(rss.size() - 1), trace + " MB (every " + every + " s)");
+            }
+        }
+
+        /** Resident memory of the service's JVM (VmRSS), in MB; 0 without a pid. */
+        static long rssMb(long pid) {
+            if (pid <= 0) {
+                return 0;
+            }
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                    }
+                }
+            } catch (java.io.IOException gone) {
+                // the service ended
+            }
+            return 0;
+        }
     }
 }

@@ -5,17 +5,21 @@
 # measures the run's steps/s for 30 s without load, then drives bench/LoadTest.java (open loop,
 # constant rate, latency from the intended send time) against run status, experiment status, the
 # series list and metric queries: a 10 s warm-up, then the measured phase.
-# Usage: bench/load-test.sh [rate=300] [seconds=60] [spec=examples/quick-two-phase.json]
+# Usage: bench/load-test.sh [rate=300] [seconds=60] [spec=examples/quick-two-phase.json] [mix=reads|abusive]
+# mix=abusive adds issue 18's abusive requests (bench/LoadTest.java says which and what each must get).
 # Environment: LOAD_TEST_PORT (default 18470).
 # Prints as its last line:
 #   rps=… p50_ms=… p90_ms=… p99_ms=… max_ms=… errors=… requests=… steps_per_s_during=… service_cpu_cores_during=…
+#   health_failures=… health_max_ms=… rss_mb_start=… rss_mb_max=… rss_mb_end=…
 #   steps_per_s_before=… service_cpu_cores_before=… state_after=… load_avg=…
-# and exits non-zero when any request failed or the run stopped training during the test.
+# and exits non-zero when any request failed (got another answer than its kind expects), a health
+# probe failed, or the run stopped training during the test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rate=${1:-300}
 seconds=${2:-60}
 spec=${3:-examples/quick-two-phase.json}
+mix=${4:-reads}
 port=${LOAD_TEST_PORT:-18470}
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -o package -DskipTests
 data=$(mktemp -d)
@@ -66,7 +70,8 @@ echo "without load: $before steps/s (step $step0 -> $step1 in 30 s), service CPU
 
 set +e
 java bench/LoadTest.java --base "http://localhost:$port" --token-file "$data/reader-token" --run "$run" \
-  --experiment "$experiment" --rate "$rate" --seconds "$seconds" --warmup 10 --service-pid "$pid" | tee "$data/load.out"
+  --experiment "$experiment" --rate "$rate" --seconds "$seconds" --warmup 10 --service-pid "$pid" \
+  --mix "$mix" --submitter-token-file "$data/api-token" | tee "$data/load.out"
 rc=${PIPESTATUS[0]}
 set -e
 state=$(status | json 'd["state"]')

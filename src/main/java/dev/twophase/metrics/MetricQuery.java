@@ -41,6 +41,13 @@ public class MetricQuery {
     private static final String COUNT_UP_TO = "SELECT count(*) FROM (SELECT 1 FROM metric_point WHERE " + IN_SERIES + " LIMIT ?) t";
     private static final String POINTS = "SELECT step, value FROM metric_point WHERE " + IN_SERIES + " ORDER BY step";
 
+    // Every k-th point by rank (the first among them), and the last.
+    private static final String THINNED = """
+            SELECT step, value FROM (
+                SELECT step, value, row_number() OVER (ORDER BY step) - 1 AS i, count(*) OVER () AS n
+                  FROM metric_point WHERE %s) t
+             WHERE i %% ? = 0 OR i = n - 1 ORDER BY step""".formatted(IN_SERIES);
+
     // Each step bucket keeps its lowest and highest value: min/max over [value, step] arrays is a
     // hash aggregate in one pass, no sort.
     private static final String EXTREMES = """
@@ -89,20 +96,64 @@ public class MetricQuery {
             for (MetricSeries s : seriesOf(c, runId)) {
                 List<FullSeries> series = byName.get(s.name());
                 if (series != null) {
-                    List<double[]> points = points(c, runId, s.name(), s.layer(), 0, Long.MAX_VALUE);
-                    long[] steps = new long[points.size()];
-                    double[] values = new double[points.size()];
-                    for (int i = 0; i < steps.length; i++) {
-                        steps[i] = (long) points.get(i)[0];
-                        values[i] = points.get(i)[1];
-                    }
-                    series.add(new FullSeries(s.layer(), steps, values));
+                    series.add(full(s.layer(), points(c, runId, s.name(), s.layer(), 0, Long.MAX_VALUE)));
                 }
             }
             return byName;
         } catch (SQLException e) {
             throw new MetricStoreException("reading " + names + " of run " + runId + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Like {@link #readFull}, bounded whatever the run holds: at most {@code maxSeries} series (the first in
+     * name and layer order), each thinned to at most about {@code maxPoints} points by keeping every k-th
+     * by rank, the first and the last. Two series recorded at the same steps (mi_tx and mi_ty) keep the same
+     * steps, so they still pair up.
+     */
+    public Map<String, List<FullSeries>> readBounded(UUID runId, Collection<String> names, int maxSeries, int maxPoints) {
+        Map<String, List<FullSeries>> byName = new HashMap<>();
+        names.forEach(n -> byName.put(n, new ArrayList<>()));
+        try (Connection c = dataSource.getConnection()) {
+            int read = 0;
+            for (MetricSeries s : seriesOf(c, runId)) {
+                List<FullSeries> series = byName.get(s.name());
+                if (series != null && read++ < maxSeries) {
+                    long n = count(c, runId, s.name(), s.layer(), 0, Long.MAX_VALUE, Integer.MAX_VALUE);
+                    List<double[]> points = n <= maxPoints ? points(c, runId, s.name(), s.layer(), 0, Long.MAX_VALUE)
+                            : thinned(c, runId, s.name(), s.layer(), (n + maxPoints - 1) / maxPoints);
+                    series.add(full(s.layer(), points));
+                }
+            }
+            return byName;
+        } catch (SQLException e) {
+            throw new MetricStoreException("reading " + names + " of run " + runId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<double[]> thinned(Connection c, UUID runId, String name, int layer, long every)
+            throws SQLException {
+        List<double[]> points = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(THINNED)) {
+            ps.setInt(bind(ps, runId, name, layer, 0, Long.MAX_VALUE), (int) Math.min(Integer.MAX_VALUE, every));
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    points.add(new double[]{rs.getLong(1), rs.getDouble(2)});
+                }
+            }
+        }
+        return points;
+    }
+
+    private static FullSeries full(int layer, List<double[]> points) {
+        long[] steps = new long[points.size()];
+        double[] values = new double[points.size()];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = (long) points.get(i)[0];
+            values[i] = points.get(i)[1];
+        }
+        return new FullSeries(layer, steps, values);
     }
 
     /** The (name, layer) of every series a run has, without points. */
@@ -114,7 +165,7 @@ public class MetricQuery {
         }
     }
 
-    private static List<MetricSeries> seriesOf(Connection c, UUID runId) throws SQLException {
+    static List<MetricSeries> seriesOf(Connection c, UUID runId) throws SQLException {
         List<MetricSeries> series = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(SERIES_OF_RUN)) {
             ps.setObject(1, runId);

@@ -13,9 +13,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -35,6 +37,9 @@ public class MetricStore {
             ON CONFLICT (run_id, name, layer, step) DO UPDATE
                SET value = excluded.value, recorded_at = now()
              WHERE metric_point.value IS DISTINCT FROM excluded.value""";
+
+    // Uploads to one run wait for each other here, so their series are counted one after the other.
+    private static final String LOCK_RUN = "SELECT 1 FROM run WHERE id = ? FOR UPDATE";
 
     private static final String DELETE_AFTER = "DELETE FROM metric_point WHERE run_id = ? AND step > ?";
 
@@ -61,22 +66,32 @@ public class MetricStore {
     }
 
     /**
-     * Upserts points of one run; duplicates inside the batch keep the last value.
+     * Upserts points of one run in one transaction: all of them are stored or none (a request cut off
+     * half-way, or a failing statement, leaves nothing behind). Duplicates inside the batch keep the
+     * last value. Uploads to one run are serialised, so two of them cannot together pass the series limit.
      *
+     * @param maxSeries the most series (name, layer) the run may have after the write
      * @return rows inserted or changed (0 when everything was already stored)
+     * @throws SeriesLimitException when the write would give the run more than {@code maxSeries} series
      */
-    public long write(UUID runId, Collection<MetricPoint> points) {
+    public long write(UUID runId, Collection<MetricPoint> points, int maxSeries) {
         if (points.isEmpty()) {
             return 0;
         }
         List<MetricPoint> unique = lastValuePerKey(points);
         return writeLatency.record(() -> {
-            long changed = 0;
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
-                for (int from = 0; from < unique.size(); from += ROWS_PER_STATEMENT) {
-                    List<MetricPoint> chunk = unique.subList(from, Math.min(unique.size(), from + ROWS_PER_STATEMENT));
-                    bind(c, ps, runId, chunk);
-                    changed += ps.executeUpdate();
+            long changed;
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    checkSeriesLimit(c, runId, unique, maxSeries);
+                    changed = upsert(c, runId, unique);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
                 }
             } catch (SQLException e) {
                 throw new MetricStoreException("writing " + unique.size() + " points of run " + runId + " failed: "
@@ -87,23 +102,46 @@ public class MetricStore {
         });
     }
 
+    /** Locks the run (until commit) and counts the series it would have with {@code points} added. */
+    private static void checkSeriesLimit(Connection c, UUID runId, List<MetricPoint> points, int maxSeries)
+            throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement(LOCK_RUN)) {
+            lock.setObject(1, runId);
+            lock.executeQuery().close();
+        }
+        Set<SeriesKey> series = new HashSet<>();
+        for (MetricSeries s : MetricQuery.seriesOf(c, runId)) {
+            series.add(new SeriesKey(s.name(), s.layer()));
+        }
+        int before = series.size();
+        for (MetricPoint p : points) {
+            if (series.add(new SeriesKey(p.name(), p.layer())) && series.size() > maxSeries) {
+                throw new SeriesLimitException(before, maxSeries);
+            }
+        }
+    }
+
+    /** Upserts in statements of at most {@link #ROWS_PER_STATEMENT} rows, inside the caller's transaction. */
+    private static long upsert(Connection c, UUID runId, List<MetricPoint> unique) throws SQLException {
+        long changed = 0;
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            for (int from = 0; from < unique.size(); from += ROWS_PER_STATEMENT) {
+                List<MetricPoint> chunk = unique.subList(from, Math.min(unique.size(), from + ROWS_PER_STATEMENT));
+                bind(c, ps, runId, chunk);
+                changed += ps.executeUpdate();
+            }
+        }
+        return changed;
+    }
+
     /**
      * Like {@link #write}, for the worker holding the run's lease: writes nothing and returns false
      * when (workerId, attempt) no longer holds it, so a worker that lost its lease cannot add points.
      */
     public boolean writeFenced(UUID runId, String workerId, int attempt, Collection<MetricPoint> points) {
         List<MetricPoint> unique = lastValuePerKey(points);
-        return writeLatency.record(() -> fenced(runId, workerId, attempt, c -> {
-            long changed = 0;
-            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-                for (int from = 0; from < unique.size(); from += ROWS_PER_STATEMENT) {
-                    List<MetricPoint> chunk = unique.subList(from, Math.min(unique.size(), from + ROWS_PER_STATEMENT));
-                    bind(c, ps, runId, chunk);
-                    changed += ps.executeUpdate();
-                }
-            }
-            pointsWritten.increment(changed);
-        }));
+        return writeLatency.record(() -> fenced(runId, workerId, attempt,
+                c -> pointsWritten.increment(upsert(c, runId, unique))));
     }
 
     /**
@@ -196,5 +234,8 @@ public class MetricStore {
     }
 
     private record Key(String name, int layer, long step) {
+    }
+
+    private record SeriesKey(String name, int layer) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.twophase.metrics;
 
 import dev.twophase.platform.ApiDocumentation;
+import dev.twophase.platform.FieldError;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
 import dev.twophase.platform.StrictJson;
@@ -32,6 +33,7 @@ import java.util.UUID;
 public class MetricsResource {
 
     static final String CSV = "text/csv";
+    static final int DEFAULT_MAX_POINTS = 500;
 
     @Inject
     MetricStore store;
@@ -54,7 +56,7 @@ public class MetricsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Query series of a run",
+    @Operation(operationId = "getRunMetrics", summary = "Query series of a run",
             description = "Series longer than maxPoints are downsampled in SQL: the first and last point and each "
                     + "step bucket's lowest and highest value are kept. Send Accept: text/csv for CSV.")
     @APIResponse(responseCode = "200", description = "The series",
@@ -68,7 +70,7 @@ public class MetricsResource {
                                  @Parameter(description = "Layer (0 = whole model); all layers when absent", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("layer") String layer,
                                  @Parameter(description = "First step, inclusive", schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @QueryParam("fromStep") String fromStep,
                                  @Parameter(description = "Last step, inclusive", schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @QueryParam("toStep") String toStep,
-                                 @Parameter(description = "Most points per series, 4..twophase.limits.max-query-points, default 500", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("maxPoints") String maxPoints) {
+                                 @Parameter(description = "Most points per series, 4..twophase.limits.max-query-points, default 500; matching series x maxPoints may not exceed twophase.limits.max-response-points", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("maxPoints") String maxPoints) {
         UUID id = RequestParameters.uuid("runId", runId);
         requireRun(id);
         for (String name : names) {
@@ -83,9 +85,18 @@ public class MetricsResource {
         if (from != null && to != null && from > to) {
             throw ProblemException.invalidParameter("fromStep", "must not exceed toStep");
         }
-        return new MetricsResponse(id, metrics.query(id, names, l == null ? null : l.intValue(),
-                from == null ? 0 : from, to == null ? MetricBatchParser.MAX_STEP : to,
-                max == null ? 500 : max.intValue()));
+        int perSeries = max == null ? DEFAULT_MAX_POINTS : max.intValue();
+        Integer onlyLayer = l == null ? null : l.intValue();
+        long series = metrics.seriesOf(id).stream().filter(s -> (names.isEmpty() || names.contains(s.name()))
+                && (onlyLayer == null || onlyLayer == s.layer())).count();
+        long budget = config.limits().maxResponsePoints();
+        if (series * perSeries > budget) {
+            throw ProblemException.invalidParameter("maxPoints", "this query could return up to " + series * perSeries
+                    + " points (" + series + " series x maxPoints " + perSeries + "), more than this server's limit of "
+                    + budget + " (twophase.limits.max-response-points); name fewer series or ask for fewer points");
+        }
+        return new MetricsResponse(id, metrics.query(id, names, onlyLayer,
+                from == null ? 0 : from, to == null ? MetricBatchParser.MAX_STEP : to, perSeries));
     }
 
     @GET
@@ -108,7 +119,7 @@ public class MetricsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Upload points of an external run",
+    @Operation(operationId = "uploadRunMetrics", summary = "Upload points of an external run",
             description = "Idempotent on (run, name, layer, step): re-sending the same points changes nothing; "
                     + "a new value for an existing key replaces it.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = MetricBatch.class)))
@@ -130,7 +141,12 @@ public class MetricsResource {
             throw ProblemException.conflict("run " + id + " is trained by twophase (" + state
                     + "); create an experiment with \"external\": true to upload points");
         }
-        return new IngestResponse(id, parsed.points().size(), store.write(id, parsed.points()));
+        try {
+            return new IngestResponse(id, parsed.points().size(),
+                    store.write(id, parsed.points(), config.limits().maxSeriesPerRun()));
+        } catch (SeriesLimitException e) {
+            throw ProblemException.badRequest("the metric batch has problems", List.of(new FieldError("$.points", e.getMessage())));
+        }
     }
 
     private String requireRun(UUID id) {

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Which part of a run's stored spec parameterises each series: the estimator object behind an
- * {@code mi_tx:*} series (plus the kde bound it is), the localComplexity or linearMappingNumber section,
- * the cadence of the evaluated series. Series the spec does not describe (external uploads) get none.
+ * {@code mi_tx:*} or {@code clustering_tx:*} series (plus the kde bound it is), the representation behind a
+ * geometry series, the localComplexity or linearMappingNumber section, the cadence of the evaluated series. Series the spec does not describe (external uploads) get none.
  */
 final class SeriesParameters {
 
@@ -26,7 +26,12 @@ final class SeriesParameters {
         if (measures == null || !measures.isObject()) {
             return out;
         }
-        ObjectNode cadence = JSON.objectNode().put("every", measures.path("every").asInt());
+        ObjectNode cadence = JSON.objectNode();
+        if (measures.hasNonNull("schedule")) {
+            cadence.set("schedule", measures.get("schedule").deepCopy());
+        } else {
+            cadence.put("every", measures.path("every").asInt());
+        }
         for (String name : new String[] {MetricNames.TRAIN_LOSS, MetricNames.TRAIN_ACC, MetricNames.TEST_LOSS,
                 MetricNames.TEST_ACC, MetricNames.WEIGHT_NORM, MetricNames.GRAD_NORM, MetricNames.LEARNING_RATE}) {
             out.put(name, cadence);
@@ -38,19 +43,25 @@ final class SeriesParameters {
                 continue;
             }
             String suffix = suffix(estimator);
-            if ("binning".equals(estimator.path("estimator").asText())) {
-                put(out, MetricNames.BINNING, suffix, (ObjectNode) estimator, null);
-                if (first) {
-                    putPrimary(out, (ObjectNode) estimator, null);
+            String name = estimator.path("estimator").asText(MetricNames.KDE);
+            // Stored specs from before noiseScale existed used the absolute noise variance.
+            String scale = estimator.hasNonNull("noiseScale") ? estimator.get("noiseScale").asText() : null;
+            boolean kde = MetricNames.KDE.equals(name);
+            for (String variant : kde ? new String[] {"upper", "lower"} : new String[] {""}) {
+                ObjectNode parameters = withBound((ObjectNode) estimator, variant, kde);
+                out.put(MetricNames.txSeries(name, scale, variant, suffix), parameters);
+                out.put(MetricNames.tySeries(name, scale, variant, suffix), parameters);
+                if (first && !"lower".equals(variant)) {
+                    out.put(MetricNames.MI_TX, parameters);
+                    out.put(MetricNames.MI_TY, parameters);
                 }
-            } else {
-                // Stored specs from before noiseScale existed used the absolute noise variance.
-                boolean relative = "relative".equals(estimator.path("noiseScale").asText("absolute"));
-                put(out, relative ? MetricNames.KDE_RELATIVE_UPPER : MetricNames.KDE_UPPER, suffix, (ObjectNode) estimator, "upper");
-                put(out, relative ? MetricNames.KDE_RELATIVE_LOWER : MetricNames.KDE_LOWER, suffix, (ObjectNode) estimator, "lower");
-                if (first) {
-                    putPrimary(out, (ObjectNode) estimator, "upper");
-                }
+            }
+            ObjectNode representation = JSON.objectNode()
+                    .put("representation", estimator.path("representation").asText(MetricNames.DEFAULT_REPRESENTATION))
+                    .put("inputs", estimator.path("inputs").asText(MetricNames.DEFAULT_INPUTS));
+            for (String geometry : new String[] {MetricNames.TOTAL_VARIANCE, MetricNames.EFFECTIVE_RANK,
+                    MetricNames.WITHIN_BETWEEN}) {
+                out.put(geometry + suffix, representation);
             }
             first = false;
         }
@@ -72,23 +83,17 @@ final class SeriesParameters {
                 estimator.path("inputs").asText(MetricNames.DEFAULT_INPUTS));
     }
 
-    private static void put(Map<String, ObjectNode> out, String estimatorName, String suffix, ObjectNode estimator,
-                            String bound) {
-        ObjectNode parameters = withBound(estimator, bound);
-        out.put(MetricNames.miTx(estimatorName, suffix), parameters);
-        out.put(MetricNames.miTy(estimatorName, suffix), parameters);
-    }
-
-    private static void putPrimary(Map<String, ObjectNode> out, ObjectNode estimator, String bound) {
-        ObjectNode parameters = withBound(estimator, bound);
-        out.put(MetricNames.MI_TX, parameters);
-        out.put(MetricNames.MI_TY, parameters);
-    }
-
-    private static ObjectNode withBound(ObjectNode estimator, String bound) {
+    /**
+     * The estimator's parameters; for kde which bound the series is. I(T;X) gets a bound; I(T;Y) is the difference
+     * of two such bounds and a bound on neither side, which the {@code ity} field says.
+     */
+    private static ObjectNode withBound(ObjectNode estimator, String variant, boolean kde) {
         ObjectNode parameters = estimator.deepCopy();
-        if (bound != null) {
-            parameters.put("bound", bound);
+        if (kde) {
+            parameters.put("bound", variant);
+            parameters.put("ity", "upper".equals(variant)
+                    ? "difference of two KL upper-bound entropies (an estimate, not a bound)"
+                    : "difference of two Bhattacharyya lower-bound entropies (an estimate, not a bound)");
         }
         return parameters;
     }

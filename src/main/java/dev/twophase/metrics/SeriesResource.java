@@ -33,7 +33,7 @@ public class SeriesResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "List the series of a run",
+    @Operation(operationId = "listRunSeries", summary = "List the series of a run",
             description = "Every (name, layer) the run has points for, with the point count, first and last step, and "
                     + "the parameters of the measure behind it taken from the run's stored spec (estimator, bins or "
                     + "noise variance, representation, inputs, kde bound; local complexity and LMN settings; the cadence).")

@@ -27,20 +27,20 @@ final class EmbeddedPostgresConfigSource implements ConfigSource {
 
     @Override
     public Map<String, String> getProperties() {
-        // Listing the properties must not start a server; only reading the URL does.
-        return Map.of(USERNAME, EmbeddedPostgresServer.USER, PASSWORD, EmbeddedPostgresServer.PASSWORD);
+        // Listing the properties must neither start a server nor create its password file.
+        return Map.of(USERNAME, EmbeddedPostgresServer.USER);
     }
 
     @Override
     public String getValue(String name) {
+        // The build (augmentation) reads config too: it must neither start a server nor see a URL or a
+        // password, or Quarkus bakes them into the application as defaults (and creates files on the
+        // build machine).
+        boolean building = ExecutionMode.current() == ExecutionMode.UNSET;
         return switch (name) {
-            // The build (augmentation) reads config too: it must neither start a server nor see a
-            // URL, or Quarkus bakes that URL into the application as a default.
-            case URL -> ExecutionMode.current() == ExecutionMode.UNSET
-                    ? null
-                    : EmbeddedPostgresServer.jdbcUrl(settings);
+            case URL -> building ? null : EmbeddedPostgresServer.jdbcUrl(settings);
             case USERNAME -> EmbeddedPostgresServer.USER;
-            case PASSWORD -> EmbeddedPostgresServer.PASSWORD;
+            case PASSWORD -> building ? null : EmbeddedPostgresServer.password(settings);
             default -> null;
         };
     }

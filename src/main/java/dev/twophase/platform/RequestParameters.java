@@ -1,6 +1,7 @@
 package dev.twophase.platform;
 
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Path and query parameters arrive as text and are parsed here, so a malformed value is a 400
@@ -8,15 +9,21 @@ import java.util.UUID;
  */
 public final class RequestParameters {
 
+    private static final Pattern CANONICAL_UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
     private RequestParameters() {
     }
 
+    /**
+     * A UUID in its canonical 8-4-4-4-12 hex form only: {@link UUID#fromString} also accepts shorter
+     * groups ({@code 1-2-3-4-5}), so two spellings would name one run.
+     */
     public static UUID uuid(String name, String raw) {
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw ProblemException.invalidParameter(name, "not a UUID: " + raw);
+        if (raw == null || !CANONICAL_UUID.matcher(raw).matches()) {
+            throw ProblemException.invalidParameter(name, "not a UUID (8-4-4-4-12 hex digits): " + raw);
         }
+        return UUID.fromString(raw);
     }
 
     /** An optional integer parameter within [min, max]; null when absent or blank. */
@@ -34,5 +41,16 @@ public final class RequestParameters {
             throw ProblemException.invalidParameter(name, "must be between " + min + " and " + max + ", got " + value);
         }
         return value;
+    }
+
+    /** An optional text parameter of at most {@code maxLength} characters; null when absent or blank. */
+    public static String optionalText(String name, String raw, int maxLength) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        if (raw.length() > maxLength) {
+            throw ProblemException.invalidParameter(name, "must be at most " + maxLength + " characters, got " + raw.length());
+        }
+        return raw;
     }
 }

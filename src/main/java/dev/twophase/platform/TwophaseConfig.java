@@ -1,5 +1,6 @@
 package dev.twophase.platform;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -124,6 +125,34 @@ public interface TwophaseConfig {
         /** Runs one sweep may expand to (the cartesian product of its values). */
         @WithDefault("64")
         int sweepRuns();
+
+        /** Size of a spec's free-form {@code params} as JSON text. */
+        @WithDefault("65536")
+        int maxParamsBytes();
+
+        /** Estimated floating-point operations of one training step (experiment.spec.SpecCost). */
+        @WithDefault("1e12")
+        double maxStepFlops();
+
+        /** Estimated floating-point operations of one measurement pass. */
+        @WithDefault("1e13")
+        double maxMeasureFlops();
+
+        /** Estimated activations one measurement pass holds at once. */
+        @WithDefault("2G")
+        MemorySize maxMeasureMemory();
+
+        /** Series (name, layer) one run may have; an upload that would add more is refused. */
+        @WithDefault("1000")
+        int maxSeriesPerRun();
+
+        /** Points one metrics query may return: matching series times maxPoints. */
+        @WithDefault("1000000")
+        long maxResponsePoints();
+
+        /** Size of one page of a list endpoint (experiments); a page holds fewer items rather than more bytes. */
+        @WithDefault("4M")
+        MemorySize maxPageBytes();
     }
 
     interface Phases {

@@ -48,7 +48,8 @@ public class LeaseReaper {
         try {
             int reaped = queue.reapExpiredLeases(config.queue().retryBackoff());
             if (reaped > 0) {
-                Log.warnf("returned %d run(s) with expired leases to the queue", reaped);
+                Log.warnf("ended the attempts of %d run(s) with expired leases (back to the queue, or failed or "
+                        + "cancelled for good)", reaped);
             }
             List<QueueCount> counts = queue.counts();
             depth.register(counts.stream()

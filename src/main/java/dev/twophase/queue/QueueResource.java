@@ -1,5 +1,6 @@
 package dev.twophase.queue;
 
+import dev.twophase.platform.ApiDocumentation;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,8 +27,9 @@ public class QueueResource {
     }
 
     @GET
-    @Operation(summary = "Run counts by state and device class")
+    @Operation(operationId = "getQueue", summary = "Run counts by state and device class")
     @APIResponse(responseCode = "200", description = "Counts; states without runs are absent")
+    @APIResponse(responseCode = "401", ref = ApiDocumentation.UNAUTHORIZED)
     public QueueSummary summary() {
         List<QueueCount> counts = queue.counts();
         Map<String, Long> byState = new TreeMap<>();

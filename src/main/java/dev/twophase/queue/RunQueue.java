@@ -22,11 +22,12 @@ import java.util.UUID;
 public class RunQueue {
 
     // Skip-locked lets many workers claim concurrently without blocking on each other's rows. The
-    // run's step restarts from its checkpoint, where the new attempt resumes.
+    // run's step restarts from its checkpoint, where the new attempt resumes. A run whose cancel was
+    // requested is never claimed again (the reaper ends it cancelled).
     private static final String CLAIM = """
             WITH next AS (
                 SELECT id FROM run
-                 WHERE state = 'queued' AND device = ? AND run_after <= now()
+                 WHERE state = 'queued' AND NOT cancel_requested AND device = ? AND run_after <= now()
                  ORDER BY priority DESC, run_after, created_at
                  LIMIT 1
                    FOR UPDATE SKIP LOCKED)
@@ -53,13 +54,15 @@ public class RunQueue {
              WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'""";
 
     // With attempts left the run goes back to the queue after an exponential backoff (first
-    // parameter: the base delay in seconds); without, it ends failed.
+    // parameter: the base delay in seconds); without, it ends failed. A run whose cancel was requested
+    // never goes back: its worker died or failed before it saw the request, so it ends cancelled.
     private static final String REQUEUE_OR_FAIL = """
             UPDATE run
-               SET state = CASE WHEN attempt < max_attempts THEN 'queued' ELSE 'failed' END,
-                   finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE now() END,
+               SET state = CASE WHEN cancel_requested THEN 'cancelled'
+                                WHEN attempt < max_attempts THEN 'queued' ELSE 'failed' END,
+                   finished_at = CASE WHEN NOT cancel_requested AND attempt < max_attempts THEN NULL ELSE now() END,
                    run_after = now() + make_interval(secs => ? * power(2, attempt - 1)),
-                   worker_id = CASE WHEN attempt < max_attempts THEN NULL ELSE worker_id END,
+                   worker_id = CASE WHEN NOT cancel_requested AND attempt < max_attempts THEN NULL ELSE worker_id END,
                    lease_expires_at = NULL,
             """;
 
@@ -68,16 +71,30 @@ public class RunQueue {
              WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'
             RETURNING state""";
 
-    // A worker shutting down gives its run back without spending an attempt.
+    // A worker shutting down gives its run back without spending an attempt; one whose cancel was
+    // requested meanwhile ends cancelled instead of going back.
     private static final String RELEASE = """
             UPDATE run
-               SET state = 'queued', attempt = attempt - 1, worker_id = NULL, lease_expires_at = NULL,
-                   run_after = now(), error = 'released by a stopping worker at step ' || ?
+               SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
+                   finished_at = CASE WHEN cancel_requested THEN now() END,
+                   attempt = CASE WHEN cancel_requested THEN attempt ELSE attempt - 1 END,
+                   worker_id = CASE WHEN cancel_requested THEN worker_id END, lease_expires_at = NULL,
+                   run_after = now(),
+                   error = CASE WHEN cancel_requested THEN 'cancelled by request; its worker stopped at step ' || ?
+                                ELSE 'released by a stopping worker at step ' || ? END
              WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'""";
 
     private static final String REAP = REQUEUE_OR_FAIL + """
-                   error = 'lease of worker ' || worker_id || ' expired during attempt ' || attempt
+                   error = CASE WHEN cancel_requested
+                                THEN 'cancelled by request; the lease of worker ' || worker_id || ' expired before it stopped'
+                                ELSE 'lease of worker ' || worker_id || ' expired during attempt ' || attempt END
              WHERE state = 'running' AND lease_expires_at < now()""";
+
+    // Queued runs with a cancel request exist only in data written before claims and the reaper
+    // respected the request (a queued run is otherwise cancelled at once): end them.
+    private static final String CANCEL_QUEUED_REQUESTS = """
+            UPDATE run SET state = 'cancelled', finished_at = now()
+             WHERE state = 'queued' AND cancel_requested""";
 
     // A queued run is cancelled at once; a running one is flagged and its worker stops at its next heartbeat.
     private static final String CANCEL = """
@@ -197,18 +214,23 @@ public class RunQueue {
         return withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(RELEASE)) {
                 ps.setLong(1, step);
-                fence(ps, 2, run);
+                ps.setLong(2, step);
+                fence(ps, 3, run);
                 return ps.executeUpdate() == 1;
             }
         });
     }
 
-    /** Returns runs whose worker stopped heart-beating to the queue (or fails them when out of attempts). */
+    /**
+     * Returns runs whose worker stopped heart-beating to the queue (or fails them when out of attempts;
+     * ends them cancelled when their cancel was requested).
+     */
     public int reapExpiredLeases(Duration backoff) {
         return withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(REAP)) {
+            try (PreparedStatement ps = c.prepareStatement(REAP);
+                 PreparedStatement queued = c.prepareStatement(CANCEL_QUEUED_REQUESTS)) {
                 ps.setDouble(1, seconds(backoff));
-                return ps.executeUpdate();
+                return ps.executeUpdate() + queued.executeUpdate();
             }
         });
     }

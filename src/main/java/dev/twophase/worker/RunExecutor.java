@@ -90,9 +90,8 @@ final class RunExecutor {
         ExperimentSpec spec = json.readValue(run.specJson(), ExperimentSpec.class);
         TrainingSetup setup = SpecMapping.toSetup(spec);
         long totalSteps = spec.training().steps();
-        int every = spec.measures().every();
+        MeasurementSchedule schedule = MeasurementSchedule.of(spec.measures(), totalSteps);
         int checkpointEvery = config.checkpointEvery();
-        MeasurementPass pass = new MeasurementPass(spec.measures(), spec.training().seed());
         long maxDelay = config.maxRetryDelay().toNanos();
         MetricBuffer buffer = new MetricBuffer(store, run, config.flushPoints(), config.flushInterval().toNanos(),
                 new Backoff(maxDelay));
@@ -107,12 +106,23 @@ final class RunExecutor {
                 engine = resumed.engine();
                 long start = resumed.step();
                 lease.resumedAt(start);
+                Runnable abandonIfDone = () -> {
+                    if (lease.latest() != Heartbeat.OWNED || stopping.getAsBoolean()) {
+                        throw new WorkAbandoned();
+                    }
+                };
+                engine.checkBetweenChunks(abandonIfDone);
+                MeasurementPass pass = new MeasurementPass(spec.measures(), spec.training().seed(), abandonIfDone);
                 TrainingEngine e0 = engine;
                 if (start == 0) {
-                    measurePass.record(() -> pass.measure(e0, 0, null, buffer));
+                    try {
+                        measurePass.record(() -> pass.measure(e0, 0, null, buffer));
+                    } catch (WorkAbandoned e) {
+                        return abandoned(run, lease, buffer, 0, stopping);
+                    }
                     buffer.tryFlush();
                 }
-                return loop(run, engine, lease, buffer, start, totalSteps, every, checkpointEvery, pass, steps,
+                return loop(run, engine, lease, buffer, start, totalSteps, schedule, checkpointEvery, pass, steps,
                         measurePass, stopping);
             } finally {
                 engine.close();
@@ -121,23 +131,37 @@ final class RunExecutor {
     }
 
     private Ending loop(ClaimedRun run, TrainingEngine engine, Lease lease, MetricBuffer buffer, long start,
-                    long totalSteps, int every, int checkpointEvery, MeasurementPass pass, Counter steps,
+                    long totalSteps, MeasurementSchedule schedule, int checkpointEvery, MeasurementPass pass, Counter steps,
                     Timer measurePass, BooleanSupplier stopping) throws Exception {
+        // Wall time of this attempt's training steps and measurement passes, recorded with every measurement so
+        // a run shows what its measures cost next to its training.
+        long trainingNanos = 0;
+        long measuringNanos = 0;
         for (long step = start + 1; step <= totalSteps; step++) {
             long stepStart = System.nanoTime();
             StepResult result = engine.trainStep();
-            stepTime.record(System.nanoTime() - stepStart, java.util.concurrent.TimeUnit.NANOSECONDS);
+            long stepNanos = System.nanoTime() - stepStart;
+            trainingNanos += stepNanos;
+            stepTime.record(stepNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             if (!Double.isFinite(result.loss())) {
                 throw new IllegalStateException("training diverged: loss is " + result.loss() + " at step " + step);
             }
             steps.increment();
             buffer.add(MetricNames.TRAIN_BATCH_LOSS, MetricNames.WHOLE_MODEL, step, result.loss());
             buffer.add(MetricNames.TRAIN_BATCH_ACC, MetricNames.WHOLE_MODEL, step, result.accuracy());
-            if (step % every == 0 || step == totalSteps) {
+            if (schedule.measuredAt(step)) {
                 Double lr = result.learningRate();
                 long s = step;
                 TrainingEngine e = engine;
-                measurePass.record(() -> pass.measure(e, s, lr, buffer));
+                long measureStart = System.nanoTime();
+                try {
+                    measurePass.record(() -> pass.measure(e, s, lr, buffer));
+                } catch (WorkAbandoned abandoned) {
+                    return abandoned(run, lease, buffer, step, stopping);
+                }
+                measuringNanos += System.nanoTime() - measureStart;
+                buffer.add(MetricNames.TRAIN_SECONDS, MetricNames.WHOLE_MODEL, step, trainingNanos / 1e9);
+                buffer.add(MetricNames.MEASURE_SECONDS, MetricNames.WHOLE_MODEL, step, measuringNanos / 1e9);
             }
             buffer.flushIfDue();
             if (step % checkpointEvery == 0 && step < totalSteps) {
@@ -149,10 +173,7 @@ final class RunExecutor {
                 throw new LeaseLostException();
             }
             if (beat == Heartbeat.CANCEL_REQUESTED) {
-                long s = step;
-                awaitFlush(run, buffer, stopping);
-                retrying("cancel", () -> queue.finish(run, RunState.CANCELLED, s, "cancelled by request at step " + s), stopping);
-                return Ending.CANCELLED;
+                return cancel(run, buffer, step, stopping);
             }
             if (stopping.getAsBoolean()) {
                 return stop(run, engine, buffer, step);
@@ -161,6 +182,36 @@ final class RunExecutor {
         awaitFlush(run, buffer, stopping);
         return retrying("finish", () -> queue.finish(run, RunState.SUCCEEDED, totalSteps, null), stopping)
                 ? Ending.SUCCEEDED : Ending.LEASE_LOST;
+    }
+
+    private Ending cancel(ClaimedRun run, MetricBuffer buffer, long step, BooleanSupplier stopping)
+            throws LeaseLostException, DatabaseUnavailableException {
+        awaitFlush(run, buffer, stopping);
+        retrying("cancel", () -> queue.finish(run, RunState.CANCELLED, step, "cancelled by request at step " + step), stopping);
+        return Ending.CANCELLED;
+    }
+
+    /**
+     * A measurement pass was given up half-way: end the attempt as the latest heartbeat or the stop asks.
+     * A stop saves no checkpoint of this step (its measurement is incomplete): the run is released and
+     * resumes from its last checkpoint, recomputing what came after.
+     */
+    private Ending abandoned(ClaimedRun run, Lease lease, MetricBuffer buffer, long step, BooleanSupplier stopping)
+            throws LeaseLostException, DatabaseUnavailableException {
+        Heartbeat beat = lease.latest();
+        if (beat == Heartbeat.LEASE_LOST) {
+            throw new LeaseLostException();
+        }
+        if (beat == Heartbeat.CANCEL_REQUESTED) {
+            LOG.infof("run %s: cancelled during the measurement pass of step %d", run.runId(), step);
+            return cancel(run, buffer, step, stopping);
+        }
+        BooleanSupplier pastDeadline = halfTheGrace();
+        awaitFlush(run, buffer, pastDeadline);
+        retrying("release", () -> queue.release(run, step), pastDeadline);
+        LOG.infof("run %s: stopped during the measurement pass of step %d and released; it resumes from its last "
+                + "checkpoint", run.runId(), step);
+        return Ending.SHUTDOWN;
     }
 
     /**
@@ -240,8 +291,7 @@ final class RunExecutor {
     /** Graceful stop: the step is done; store its points, checkpoint it and give the run back. */
     private Ending stop(ClaimedRun run, TrainingEngine engine, MetricBuffer buffer, long step)
             throws LeaseLostException, DatabaseUnavailableException {
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos() / 2;
-        BooleanSupplier pastDeadline = () -> System.nanoTime() - deadline > 0;
+        BooleanSupplier pastDeadline = halfTheGrace();
         awaitFlush(run, buffer, pastDeadline);
         byte[] state = engine.saveState();
         if (!retrying("checkpoint", () -> checkpoints.save(run, step, engineName(engine), state), pastDeadline)) {
@@ -250,6 +300,12 @@ final class RunExecutor {
         retrying("release", () -> queue.release(run, step), pastDeadline);
         LOG.infof("run %s: stopped at step %d, checkpointed and released", run.runId(), step);
         return Ending.SHUTDOWN;
+    }
+
+    /** A stopping worker retries its last writes for half its shutdown grace, then gives up. */
+    private BooleanSupplier halfTheGrace() {
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos() / 2;
+        return () -> System.nanoTime() - deadline > 0;
     }
 
     private void awaitFlush(ClaimedRun run, MetricBuffer buffer, BooleanSupplier giveUp)

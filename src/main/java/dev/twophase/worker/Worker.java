@@ -72,7 +72,11 @@ public final class Worker {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.errorf(e, "run %s: attempt %d failed", run.runId(), run.attempt());
             outcome = queue.fail(run, error, queueConfig.retryBackoff())
-                    .map(s -> s == RunState.QUEUED ? "retried" : "failed").orElse("lease_lost");
+                    .map(s -> switch (s) {
+                        case QUEUED -> "retried";
+                        case CANCELLED -> "cancelled";
+                        default -> "failed";
+                    }).orElse("lease_lost");
         }
         registry.counter("twophase.runs.finished", "outcome", outcome, "device", config.device()).increment();
         io.micrometer.core.instrument.Timer.builder("twophase.run.duration").description("Wall time of one run attempt, claim to end")

@@ -62,7 +62,7 @@ class DashboardsTest {
     @Test
     void serviceHealthQueriesOnlyDocumentedMeters() throws IOException {
         Set<String> documented = new TreeSet<>();
-        Matcher table = Pattern.compile("(?m)^\\| `([a-z_]+)` \\|").matcher(Files.readString(Path.of("README.md")));
+        Matcher table = Pattern.compile("(?m)^\\| `([a-z_]+)` \\|").matcher(Files.readString(Path.of("docs", "operations.md")));
         while (table.find()) {
             documented.add(table.group(1));
         }
@@ -76,7 +76,7 @@ class DashboardsTest {
                 }
             }
         }
-        assertThat(documented).as("README metrics table").containsAll(used);
+        assertThat(documented).as("docs/operations.md metrics table").containsAll(used);
         // Every meter the service documents is on the health dashboard.
         assertThat(used).containsAll(documented.stream().filter(n -> n.startsWith("twophase_")).toList());
     }

@@ -498,6 +498,27 @@ class DeploymentManifestsTest {
         }
     }
 
+    /**
+     * Issue 18, item 10: the service binds loopback unless told otherwise (the embedded default is a
+     * one-user setup); the images and the pods' ConfigMap bind all interfaces, as a pod must.
+     */
+    @Test
+    void theServiceBindsLoopbackByDefaultAndAllInterfacesInContainers() throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(ROOT.resolve("src/main/resources/application.properties"))) {
+            p.load(r);
+        }
+        assertThat(p.getProperty("quarkus.http.host")).isEqualTo("127.0.0.1");
+        for (Stage s : runtimeStages()) {
+            String env = s.instructions.stream().filter(i -> i.keyword.equals("ENV")).map(i -> i.args)
+                    .collect(Collectors.joining(" "));
+            assertThat(env).as("ENV of %s", s.name).contains("QUARKUS_HTTP_HOST=0.0.0.0");
+        }
+        Map<String, Object> cm = baseObjects("ConfigMap").stream()
+                .filter(o -> CONFIG_MAP.equals(path(o, "metadata", "name"))).findFirst().orElseThrow();
+        assertThat(map(cm.get("data"))).containsEntry("QUARKUS_HTTP_HOST", "0.0.0.0");
+    }
+
     @Test
     void exposedPortMatchesQuarkusHttpPortAndHealthcheck() throws IOException {
         int expected = 8080;

@@ -12,14 +12,15 @@ import java.sql.Statement;
 public final class EmbeddedPostgresProbe {
 
     public static void main(String[] args) throws Exception {
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(new EmbeddedPostgresSettings(args[0], false, 0, false));
+        EmbeddedPostgresSettings settings = new EmbeddedPostgresSettings(args[0], false, 0, false);
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(settings);
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(), EmbeddedPostgresServer.USER,
-                EmbeddedPostgresServer.PASSWORD); Statement s = c.createStatement()) {
+                EmbeddedPostgresServer.password(settings)); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS probe (id serial PRIMARY KEY)");
             s.execute("INSERT INTO probe DEFAULT VALUES");
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM probe")) {
                 rs.next();
-                System.out.println("READY rows=" + rs.getLong(1));
+                System.out.println("READY rows=" + rs.getLong(1) + " port=" + server.port());
             }
         }
         new java.util.concurrent.CountDownLatch(1).await();

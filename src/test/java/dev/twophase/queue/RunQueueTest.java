@@ -126,6 +126,56 @@ class RunQueueTest {
         assertThat(runs.find(running).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
     }
 
+    /** Issue 18, item 3: a worker killed before it saw the cancel must not bring the run back. */
+    @Test
+    void aCancelledRunWhoseLeaseExpiresEndsCancelledAndIsNeverClaimedAgain() {
+        UUID id = enqueue(3, 0);
+        ClaimedRun dead = claimExactly(id, "killed-worker", EXPIRED_LEASE);
+        assertThat(queue.cancel(id)).contains(RunState.RUNNING);
+
+        // The scheduled reaper (every second in tests) may get there first; either way it ends cancelled.
+        queue.reapExpiredLeases(NO_BACKOFF);
+        RunRecord reaped = runs.find(id).orElseThrow();
+        assertThat(reaped.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(reaped.finishedAt()).isNotNull();
+        assertThat(reaped.attempt()).isEqualTo(1);
+        assertThat(reaped.error()).contains("cancelled by request");
+        assertThat(claimAll("next-worker")).doesNotContain(id);
+        assertThat(queue.heartbeat(dead, 3, null, LONG_LEASE)).isEqualTo(Heartbeat.LEASE_LOST);
+    }
+
+    @Test
+    void aCancelRequestOutlivesAFailedAttemptAndAStoppingWorker() {
+        UUID failing = enqueue(3, 0);
+        ClaimedRun first = claimExactly(failing, "w", LONG_LEASE);
+        queue.cancel(failing);
+        assertThat(queue.fail(first, "crashed before the next heartbeat", NO_BACKOFF)).contains(RunState.CANCELLED);
+        assertThat(runs.find(failing).orElseThrow().finishedAt()).isNotNull();
+
+        UUID stopping = enqueue(3, 0);
+        ClaimedRun second = claimExactly(stopping, "w", LONG_LEASE);
+        queue.cancel(stopping);
+        assertThat(queue.release(second, 7)).isTrue();
+        RunRecord released = runs.find(stopping).orElseThrow();
+        assertThat(released.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(released.error()).isEqualTo("cancelled by request; its worker stopped at step 7");
+        assertThat(claimAll("w")).doesNotContain(failing, stopping);
+    }
+
+    @Test
+    void aQueuedRunWithACancelRequestIsNotClaimedAndTheReaperEndsIt() throws SQLException {
+        // The state the old reaper left behind: requeued with its cancel request still set.
+        UUID id = enqueue(3, 0);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE run SET cancel_requested = true WHERE id = ?")) {
+            ps.setObject(1, id);
+            ps.executeUpdate();
+        }
+        assertThat(claimAll("w")).doesNotContain(id);
+        queue.reapExpiredLeases(NO_BACKOFF);
+        assertThat(runs.find(id).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+    }
+
     @Test
     void concurrentClaimersNeverShareARun() throws Exception {
         claimAll("drain");

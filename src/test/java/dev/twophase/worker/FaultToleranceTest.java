@@ -1,9 +1,5 @@
 package dev.twophase.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.twophase.experiment.spec.SpecLimits;
-import dev.twophase.experiment.spec.SpecValidator;
-import dev.twophase.experiment.spec.ValidationResult;
 import dev.twophase.queue.RunQueue;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
@@ -213,39 +209,7 @@ class FaultToleranceTest {
     }
 
     private UUID enqueue(long steps, int every, int maxAttempts) throws SQLException, IOException {
-        UUID experiment = UUID.randomUUID();
-        UUID run = UUID.randomUUID();
-        String spec = """
-                {"name": "fault", "external": false,
-                 "task": {"type": "modular", "operation": "add", "modulus": 7, "trainFraction": 0.5, "seed": 1},
-                 "model": {"type": "transformer", "layers": 1, "dModel": 16, "heads": 2, "dMlp": 32, "activation": "gelu"},
-                 "optimizer": {"type": "adamw", "learningRate": 3e-3, "weightDecay": 1.0, "beta1": 0.9, "beta2": 0.98, "warmupSteps": 10},
-                 "training": {"steps": %d, "batchSize": 8, "seed": 42},
-                 "measures": {"every": %d, "mutualInformation": {"estimator": "binning", "bins": 30}},
-                 "resources": {"device": "cpu", "priority": 0, "maxAttempts": %d}}""".formatted(steps, every, maxAttempts);
-        // Stored as the service stores it: validated, defaults filled in.
-        ObjectMapper json = new ObjectMapper();
-        ValidationResult validated = new SpecValidator(SpecLimits.defaults()).validate(json.readTree(spec));
-        assertThat(validated.violations()).isEmpty();
-        spec = json.writeValueAsString(validated.spec());
-        try (Connection c = db.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO experiment (id, name, spec) VALUES (?, 'fault', ?::jsonb)")) {
-                ps.setObject(1, experiment);
-                ps.setString(2, spec);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO run (id, experiment_id, spec, state, device, max_attempts, total_steps)
-                    VALUES (?, ?, ?::jsonb, 'queued', 'cpu', ?, ?)""")) {
-                ps.setObject(1, run);
-                ps.setObject(2, experiment);
-                ps.setString(3, spec);
-                ps.setInt(4, maxAttempts);
-                ps.setLong(5, steps);
-                ps.executeUpdate();
-            }
-        }
-        return run;
+        return WorkerProcess.enqueue(db, steps, every, maxAttempts);
     }
 
     private Map<String, Object> runRow(UUID run) throws SQLException {

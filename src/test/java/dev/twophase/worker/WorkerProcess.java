@@ -1,16 +1,26 @@
 package dev.twophase.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.twophase.experiment.spec.SpecLimits;
+import dev.twophase.experiment.spec.SpecValidator;
+import dev.twophase.experiment.spec.ValidationResult;
 import dev.twophase.metrics.MetricStore;
 import dev.twophase.platform.TwophaseConfig;
 import dev.twophase.queue.CheckpointStore;
 import dev.twophase.queue.RunQueue;
+import dev.twophase.training.TrainingEngineFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import javax.sql.DataSource;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -36,12 +46,8 @@ public final class WorkerProcess {
         meters.invoke(store);
         CheckpointStore checkpoints = inject(new CheckpointStore(), db, registry);
         TwophaseConfig.Worker config = workerConfig(Integer.parseInt(args[2]), Duration.ofSeconds(Long.parseLong(args[3])));
-        TwophaseConfig.Queue queueConfig = new TwophaseConfig.Queue() {
-            public Duration reaperInterval() { return Duration.ofSeconds(1); }
-            public Duration retryBackoff() { return Duration.ZERO; }
-        };
-        Worker worker = new Worker(args[1], queue, store, checkpoints, EngineProducer.forName("direct"), config,
-                queueConfig, registry, new ObjectMapper());
+        Worker worker = new Worker(args[1], queue, store, checkpoints, engines(), config, queueConfig(), registry,
+                new ObjectMapper());
         AtomicBoolean stopping = new AtomicBoolean();
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -56,7 +62,61 @@ public final class WorkerProcess {
         worker.loop(stopping::get);
     }
 
-    static <T> T inject(T bean, Object... values) throws IllegalAccessException {
+    /** The direct engine, as the service's default worker trains. */
+    public static TrainingEngineFactory engines() {
+        return EngineProducer.forName("direct");
+    }
+
+    /** Retries at once and a reaper every second: the fault tests want no waiting. */
+    public static TwophaseConfig.Queue queueConfig() {
+        return new TwophaseConfig.Queue() {
+            public Duration reaperInterval() { return Duration.ofSeconds(1); }
+            public Duration retryBackoff() { return Duration.ZERO; }
+        };
+    }
+
+    /**
+     * An experiment with one queued cpu run of a tiny model (add mod 7, one block of width 16), its spec
+     * stored as the service stores it (validated, defaults filled in).
+     */
+    public static UUID enqueue(DataSource db, long steps, int every, int maxAttempts) throws SQLException, IOException {
+        UUID experiment = UUID.randomUUID();
+        UUID run = UUID.randomUUID();
+        String spec = """
+                {"name": "fault", "external": false,
+                 "task": {"type": "modular", "operation": "add", "modulus": 7, "trainFraction": 0.5, "seed": 1},
+                 "model": {"type": "transformer", "layers": 1, "dModel": 16, "heads": 2, "dMlp": 32, "activation": "gelu"},
+                 "optimizer": {"type": "adamw", "learningRate": 3e-3, "weightDecay": 1.0, "beta1": 0.9, "beta2": 0.98, "warmupSteps": 10},
+                 "training": {"steps": %d, "batchSize": 8, "seed": 42},
+                 "measures": {"every": %d, "mutualInformation": {"estimator": "binning", "bins": 30}},
+                 "resources": {"device": "cpu", "priority": 0, "maxAttempts": %d}}""".formatted(steps, every, maxAttempts);
+        ObjectMapper json = new ObjectMapper();
+        ValidationResult validated = new SpecValidator(SpecLimits.defaults()).validate(json.readTree(spec));
+        if (!validated.valid()) {
+            throw new IllegalArgumentException("the fault tests' spec is invalid: " + validated.violations());
+        }
+        spec = json.writeValueAsString(validated.spec());
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO experiment (id, name, spec) VALUES (?, 'fault', ?::jsonb)")) {
+                ps.setObject(1, experiment);
+                ps.setString(2, spec);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO run (id, experiment_id, spec, state, device, max_attempts, total_steps)
+                    VALUES (?, ?, ?::jsonb, 'queued', 'cpu', ?, ?)""")) {
+                ps.setObject(1, run);
+                ps.setObject(2, experiment);
+                ps.setString(3, spec);
+                ps.setInt(4, maxAttempts);
+                ps.setLong(5, steps);
+                ps.executeUpdate();
+            }
+        }
+        return run;
+    }
+
+    public static <T> T inject(T bean, Object... values) throws IllegalAccessException {
         for (Field f : bean.getClass().getDeclaredFields()) {
             for (Object v : values) {
                 if (f.getType().isInstance(v)) {
@@ -68,7 +128,7 @@ public final class WorkerProcess {
         return bean;
     }
 
-    static TwophaseConfig.Worker workerConfig(int checkpointEvery, Duration lease) {
+    public static TwophaseConfig.Worker workerConfig(int checkpointEvery, Duration lease) {
         return new TwophaseConfig.Worker() {
             public String device() { return "cpu"; }
             public int threads() { return 1; }

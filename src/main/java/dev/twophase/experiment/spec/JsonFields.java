@@ -39,6 +39,62 @@ final class JsonFields {
                 : path + "['" + field.replace("\\", "\\\\").replace("'", "\\'") + "']";
     }
 
+    /** How many offending strings one free-form object reports; the rest would only repeat the point. */
+    private static final int MAX_TEXT_VIOLATIONS = 10;
+
+    /**
+     * The first character of {@code text} that stored text must not hold, described with its position:
+     * a control character (NUL among them; tab, line feed and carriage return are allowed with
+     * {@code lineBreaks}) or half of a surrogate pair. Null when there is none.
+     */
+    static String unprintable(String text, boolean lineBreaks) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return String.format("an unpaired surrogate U+%04X at index %d", (int) c, i);
+            } else if (Character.getType(c) == Character.CONTROL && !(lineBreaks && (c == '\t' || c == '\n' || c == '\r'))) {
+                return String.format("the control character U+%04X at index %d", (int) c, i);
+            }
+        }
+        return null;
+    }
+
+    /** Reports every key and string inside {@code node} that {@link #unprintable} refuses (keys allow no line breaks). */
+    void printableText(JsonNode node, String path) {
+        printableText(node, path, new int[1]);
+    }
+
+    private void printableText(JsonNode node, String path, int[] reported) {
+        if (reported[0] >= MAX_TEXT_VIOLATIONS) {
+            return;
+        }
+        if (node.isTextual()) {
+            String bad = unprintable(node.textValue(), true);
+            if (bad != null) {
+                add(path, "must be printable text; it contains " + bad);
+                reported[0]++;
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                printableText(node.get(i), path + "[" + i + "]", reported);
+            }
+        } else if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext() && reported[0] < MAX_TEXT_VIOLATIONS) {
+                var field = fields.next();
+                String bad = unprintable(field.getKey(), false);
+                if (bad != null) {
+                    add(path, "keys must be printable text; one contains " + bad);
+                    reported[0]++;
+                } else {
+                    printableText(field.getValue(), child(path, field.getKey()), reported);
+                }
+            }
+        }
+    }
+
     /** A value as a message shows it: its JSON type, and the value itself when it is short. */
     static String describe(JsonNode node) {
         if (node == null || node.isMissingNode()) {

@@ -11,8 +11,9 @@ import java.util.Objects;
  * Checks a submitted experiment spec (a JSON tree, so that wrong types are seen rather than
  * coerced), fills every default and reports all violations in one pass. Never throws on bad input.
  *
- * <p>Two defaults follow the run length: {@code optimizer.warmupSteps} is min(10, steps) and
- * {@code measures.every} is min(100, steps), so a short run needs neither set.
+ * <p>Two defaults follow the run length: {@code optimizer.warmupSteps} is min(10, steps), and runs shorter
+ * than 10,000 steps are measured every min(100, steps) steps, longer ones on the log-spaced
+ * {@code measures.schedule}, so neither needs setting.
  */
 public final class SpecValidator {
 
@@ -23,11 +24,14 @@ public final class SpecValidator {
 
     private static final String ROOT = "$";
     private static final List<String> ROOT_FIELDS =
-            List.of("name", "external", "params", "task", "model", "optimizer", "training", "measures", "resources");
-    private static final List<String> EXTERNAL_FIELDS = List.of("name", "external", "params");
+            List.of("name", "tags", "external", "params", "task", "model", "optimizer", "training", "measures", "resources", "phases");
+    private static final List<String> EXTERNAL_FIELDS = List.of("name", "tags", "external", "params", "phases");
+    private static final List<String> PHASES_FIELDS = List.of("fittingThreshold", "generalizationThreshold",
+            "generalizationOnsetFraction", "plateauTolerance", "smoothingWindow", "logHalfWidth", "maxLogHalfWidth",
+            "minimumRelativeChange", "noiseMultiplier", "penaltyFactor");
     private static final List<String> TASK_FIELDS = List.of("type", "operation", "modulus", "n", "trainFraction", "seed");
     private static final List<String> TASK_TYPES = List.of(TaskSpec.MODULAR, TaskSpec.PERMUTATION);
-    private static final List<String> OPERATIONS = List.of("add", "sub", "mul", TaskSpec.DIVISION);
+    private static final List<String> OPERATIONS = List.of("add", "sub", "mul", TaskSpec.DIVISION, TaskSpec.FLOOR_DIVISION);
     private static final List<String> MODEL_FIELDS = List.of("type", "layers", "dModel", "heads", "dMlp", "activation");
     private static final List<String> OPTIMIZER_FIELDS =
             List.of("type", "learningRate", "weightDecay", "beta1", "beta2", "warmupSteps", "gradientFilter");
@@ -37,12 +41,17 @@ public final class SpecValidator {
     static final long MAX_FILTER_VALUES = 1L << 28;
     private static final List<String> TRAINING_FIELDS = List.of("steps", "batchSize", "seed");
     private static final List<String> MEASURES_FIELDS =
-            List.of("every", "mutualInformation", "localComplexity", "linearMappingNumber");
-    private static final List<String> ESTIMATORS = List.of(MutualInformationSpec.BINNING, MutualInformationSpec.KDE);
+            List.of("every", "schedule", "mutualInformation", "localComplexity", "linearMappingNumber");
+    private static final List<String> SCHEDULE_FIELDS = List.of("perDecade", "maxEvery");
+    private static final List<String> ESTIMATORS =
+            List.of(MutualInformationSpec.KDE, MutualInformationSpec.RENYI, MutualInformationSpec.BINNING);
+    private static final List<String> NOISE_SCALES =
+            List.of(MutualInformationSpec.SPHERE, MutualInformationSpec.ABSOLUTE, MutualInformationSpec.RELATIVE);
     private static final List<String> BINNING_FIELDS =
             List.of("estimator", "representation", "inputs", "bins", "range", "lower", "upper");
     private static final List<String> KDE_FIELDS = List.of("estimator", "representation", "inputs", "noiseVariance", "noiseScale", "probes");
-    private static final List<String> REPRESENTATIONS = List.of(MutualInformationSpec.RESIDUAL_LAST, "mlp_hidden", "residual_all");
+    private static final List<String> REPRESENTATIONS = List.of(MutualInformationSpec.RESIDUAL_LAST, "mlp_hidden", "residual_all",
+            MutualInformationSpec.ATTENTION_LAST);
     private static final List<String> INPUTS = List.of(MutualInformationSpec.TRAIN, "test", "all");
     private static final List<String> LOCAL_COMPLEXITY_FIELDS = List.of("directions", "radius", "points");
     private static final List<String> LINEAR_MAPPING_NUMBER_FIELDS = List.of("samples");
@@ -63,11 +72,13 @@ public final class SpecValidator {
         ObjectNode spec = (ObjectNode) root;
         in.rejectUnknown(spec, ROOT, ROOT_FIELDS);
         String name = name(in, spec);
+        List<String> tags = Tags.read(in, spec);
         Boolean external = in.bool(spec, ROOT, "external", false);
         ObjectNode params = in.optionalObject(spec, ROOT, "params");
+        checkParams(in, params);
         ExperimentSpec result = Boolean.TRUE.equals(external)
-                ? externalRun(in, spec, name, params)
-                : trainedRun(in, spec, name, params);
+                ? externalRun(in, spec, name, params, tags)
+                : trainedRun(in, spec, name, params, tags);
         return in.violations().isEmpty()
                 ? new ValidationResult(result, List.of())
                 : new ValidationResult(null, in.violations());
@@ -78,8 +89,11 @@ public final class SpecValidator {
         if (name == null) {
             return null;
         }
+        String unprintable = JsonFields.unprintable(name, false);
         if (name.isBlank()) {
             in.add("$.name", "must not be blank");
+        } else if (unprintable != null) {
+            in.add("$.name", "must be printable text; it contains " + unprintable);
         } else if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
             in.add("$.name", "must be at most " + MAX_NAME_LENGTH + " characters, got "
                     + name.codePointCount(0, name.length()));
@@ -87,17 +101,37 @@ public final class SpecValidator {
         return name;
     }
 
-    private static ExperimentSpec externalRun(JsonFields in, ObjectNode spec, String name, ObjectNode params) {
+    /**
+     * {@code params} is stored as sent, so it is bounded in size, and its keys and strings must be text
+     * PostgreSQL can store and every reader can print: no NUL or other control characters (tab and line
+     * breaks are fine inside values), no unpaired surrogates.
+     */
+    private void checkParams(JsonFields in, ObjectNode params) {
+        if (params == null) {
+            return;
+        }
+        in.printableText(params, "$.params");
+        int bytes = params.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxParamsBytes()) {
+            in.add("$.params", "is " + bytes + " bytes of JSON, more than this server's limit of "
+                    + limits.maxParamsBytes() + " (twophase.limits.max-params-bytes)");
+        }
+    }
+
+    private static ExperimentSpec externalRun(JsonFields in, ObjectNode spec, String name, ObjectNode params,
+                                              List<String> tags) {
         for (String field : ROOT_FIELDS) {
             if (!EXTERNAL_FIELDS.contains(field)) {
                 in.forbid(spec, ROOT, field, "not allowed for external runs: an external run has only "
                         + String.join(", ", EXTERNAL_FIELDS));
             }
         }
-        return new ExperimentSpec(name, true, copy(params), null, null, null, null, null, null);
+        ObjectNode phasesNode = in.section(spec, ROOT, "phases");
+        return new ExperimentSpec(name, true, copy(params), null, null, null, null, null, null,
+                phasesNode == null ? null : phases(in, phasesNode), tags);
     }
 
-    private ExperimentSpec trainedRun(JsonFields in, ObjectNode spec, String name, ObjectNode params) {
+    private ExperimentSpec trainedRun(JsonFields in, ObjectNode spec, String name, ObjectNode params, List<String> tags) {
         TaskSpec task = null;
         if (JsonFields.value(spec, "task") == null) {
             in.add("$.task", "is required (unless \"external\" is true)");
@@ -122,7 +156,13 @@ public final class SpecValidator {
         MeasuresSpec measures = measuresNode == null ? null : measures(in, measuresNode, steps, model);
         ObjectNode resourcesNode = in.section(spec, ROOT, "resources");
         ResourcesSpec resources = resourcesNode == null ? null : resources(in, resourcesNode);
-        return new ExperimentSpec(name, false, copy(params), task, model, optimizer, training, measures, resources);
+        if (task != null && model != null && training != null && measures != null) {
+            checkCost(in, SpecCost.of(task, model, training, measures), model, training);
+        }
+        ObjectNode phasesNode = in.section(spec, ROOT, "phases");
+        PhasesSpec phases = phasesNode == null ? null : phases(in, phasesNode);
+        return new ExperimentSpec(name, false, copy(params), task, model, optimizer, training, measures, resources, phases,
+                tags);
     }
 
     private TaskSpec task(JsonFields in, ObjectNode node) {
@@ -214,6 +254,28 @@ public final class SpecValidator {
         }
     }
 
+    /** A step and a measurement pass are bounded in work and memory: they decide how long a cancel or a stop waits. */
+    private void checkCost(JsonFields in, SpecCost cost, ModelSpec model, TrainingSpec training) {
+        if (cost.stepFlops() > limits.maxStepFlops()) {
+            in.add("$.training.batchSize", String.format(java.util.Locale.ROOT, "one training step would cost about %.2g "
+                    + "floating-point operations (%d blocks of width %d, MLP %d, batch %d), more than this server's limit "
+                    + "of %.2g (twophase.limits.max-step-flops); lower batchSize or the model's size", cost.stepFlops(),
+                    model.layers(), model.dModel(), model.dMlp(), training.batchSize(), limits.maxStepFlops()));
+        }
+        if (cost.measureFlops() > limits.maxMeasureFlops()) {
+            in.add("$.measures", String.format(java.util.Locale.ROOT, "one measurement pass would cost about %.2g "
+                    + "floating-point operations (%s), more than this server's limit of %.2g "
+                    + "(twophase.limits.max-measure-flops); use fewer or cheaper estimators, fewer inputs or probes, or a "
+                    + "smaller model or task", cost.measureFlops(), String.join(", ", cost.parts()), limits.maxMeasureFlops()));
+        }
+        if (cost.measureBytes() > limits.maxMeasureBytes()) {
+            in.add("$.measures", String.format(java.util.Locale.ROOT, "one measurement pass would hold about %d MiB of "
+                    + "activations, more than this server's limit of %d MiB (twophase.limits.max-measure-memory); read "
+                    + "fewer inputs or a narrower representation, or use a smaller model or task",
+                    cost.measureBytes() >> 20, limits.maxMeasureBytes() >> 20));
+        }
+    }
+
     private TrainingSpec training(JsonFields in, ObjectNode node) {
         String path = "$.training";
         in.rejectUnknown(node, path, TRAINING_FIELDS);
@@ -280,7 +342,23 @@ public final class SpecValidator {
         String path = "$.measures";
         in.rejectUnknown(node, path, MEASURES_FIELDS);
         int maxEvery = (int) Math.min(steps, Integer.MAX_VALUE);
-        Integer every = in.int32(node, path, "every", Math.min(100, maxEvery), 1, maxEvery);
+        boolean everyGiven = JsonFields.value(node, "every") != null;
+        boolean scheduleGiven = JsonFields.value(node, "schedule") != null;
+        if (everyGiven && scheduleGiven) {
+            in.add(path + ".schedule", "give either every (a fixed cadence) or schedule (log-spaced steps), not both");
+            return null;
+        }
+        Integer every = null;
+        MeasureScheduleSpec schedule = null;
+        boolean logSpaced = scheduleGiven || (!everyGiven && steps >= MeasureScheduleSpec.DEFAULT_FROM_STEPS);
+        if (logSpaced) {
+            schedule = schedule(in, scheduleGiven ? in.section(node, path, "schedule") : null, path + ".schedule", maxEvery);
+            if (schedule == null) {
+                return null;
+            }
+        } else {
+            every = in.int32(node, path, "every", Math.min(100, maxEvery), 1, maxEvery);
+        }
         List<MutualInformationSpec> estimators = mutualInformation(in, node, path + ".mutualInformation");
         LocalComplexitySpec localComplexity = null;
         if (JsonFields.value(node, "localComplexity") != null) {
@@ -303,10 +381,22 @@ public final class SpecValidator {
             }
             linearMappingNumber = new LinearMappingNumberSpec(samples);
         }
-        if (every == null || estimators == null) {
+        if ((every == null && schedule == null) || estimators == null) {
             return null;
         }
-        return new MeasuresSpec(every, estimators, localComplexity, linearMappingNumber);
+        return new MeasuresSpec(every, schedule, estimators, localComplexity, linearMappingNumber);
+    }
+
+    /** The log-spaced schedule; {@code node} null means all defaults. */
+    private static MeasureScheduleSpec schedule(JsonFields in, ObjectNode node, String path, int maxEvery) {
+        if (node == null) {
+            return new MeasureScheduleSpec(MeasureScheduleSpec.DEFAULT_PER_DECADE,
+                    Math.min(MeasureScheduleSpec.DEFAULT_MAX_EVERY, maxEvery));
+        }
+        in.rejectUnknown(node, path, SCHEDULE_FIELDS);
+        Integer perDecade = in.int32(node, path, "perDecade", MeasureScheduleSpec.DEFAULT_PER_DECADE, 1, 1000);
+        Integer gap = in.int32(node, path, "maxEvery", Math.min(MeasureScheduleSpec.DEFAULT_MAX_EVERY, maxEvery), 1, maxEvery);
+        return perDecade == null || gap == null ? null : new MeasureScheduleSpec(perDecade, gap);
     }
 
     /** One estimator object or a list of them; absent means one kde estimator with its defaults. */
@@ -317,6 +407,11 @@ public final class SpecValidator {
         }
         if (value.isObject()) {
             MutualInformationSpec one = estimator(in, (ObjectNode) value, path);
+            if (one != null && !one.measuresInformation()) {
+                in.add(path, "relative noise gives a clustering index (clustering_tx), not I(T;X); list it after an "
+                        + "I(T;X) estimator (sphere or absolute noise, or binning), which writes mi_tx");
+                return null;
+            }
             return one == null ? null : List.of(one);
         }
         if (!value.isArray() || value.isEmpty()) {
@@ -337,7 +432,11 @@ public final class SpecValidator {
             MutualInformationSpec one = estimator(in, (ObjectNode) element, at);
             if (one == null) {
                 complete = false;
-            } else if (!series.add(one.seriesEstimator() + one.seriesSuffix())) {
+            } else if (i == 0 && !one.measuresInformation()) {
+                in.add(at, "the first estimator writes mi_tx, but relative noise gives a clustering index "
+                        + "(clustering_tx), not I(T;X): put an I(T;X) estimator (sphere or absolute noise, or binning) first");
+                complete = false;
+            } else if (!series.add(one.txSeries(""))) {
                 in.add(at, "repeats estimator \"" + one.estimator() + "\"" + (one.noiseScale() == null ? "" : " with "
                         + one.noiseScale() + " noise") + " on the same representation and inputs;"
                         + " each such combination writes one series");
@@ -359,12 +458,15 @@ public final class SpecValidator {
         String representation = in.choice(node, path, "representation", REPRESENTATIONS, MutualInformationSpec.RESIDUAL_LAST);
         String inputs = in.choice(node, path, "inputs", INPUTS, MutualInformationSpec.TRAIN);
         if (binning) {
+            boolean bounded = MutualInformationSpec.ATTENTION_LAST.equals(representation);
             Integer bins = in.int32(node, path, "bins", 30, 2, 1000);
-            String range = in.choice(node, path, "range", List.of("adaptive", "fixed"), "adaptive");
+            // Bounded representations have fixed edges by default; unbounded ones have none to fix.
+            String range = in.choice(node, path, "range", List.of(MutualInformationSpec.FIXED, MutualInformationSpec.ADAPTIVE),
+                    bounded ? MutualInformationSpec.FIXED : MutualInformationSpec.ADAPTIVE);
             Double lower = null;
             Double upper = null;
-            if ("fixed".equals(range)) {
-                lower = in.number(node, path, "lower", -1.0, Interval.closed(-1e6, 1e6));
+            if (MutualInformationSpec.FIXED.equals(range)) {
+                lower = in.number(node, path, "lower", bounded ? 0.0 : -1.0, Interval.closed(-1e6, 1e6));
                 upper = in.number(node, path, "upper", 1.0, Interval.closed(-1e6, 1e6));
                 if (lower != null && upper != null && lower >= upper) {
                     in.add(path + ".upper", "must exceed lower (" + lower + "), got " + upper);
@@ -376,16 +478,15 @@ public final class SpecValidator {
                 in.forbid(node, path, "upper", reason);
             }
             if (representation == null || inputs == null || bins == null || range == null
-                    || ("fixed".equals(range) && (lower == null || upper == null))) {
+                    || (MutualInformationSpec.FIXED.equals(range) && (lower == null || upper == null))) {
                 return null;
             }
             return new MutualInformationSpec(estimator, representation, inputs, bins, range, lower, upper, null, null, null);
         }
-        String noiseScale = in.choice(node, path, "noiseScale", List.of(MutualInformationSpec.RELATIVE, MutualInformationSpec.ABSOLUTE),
-                MutualInformationSpec.RELATIVE);
-        Double noiseVariance = in.number(node, path, "noiseVariance", MutualInformationSpec.ABSOLUTE.equals(noiseScale)
-                ? MutualInformationSpec.DEFAULT_ABSOLUTE_NOISE : MutualInformationSpec.DEFAULT_RELATIVE_NOISE, Interval.leftOpen(0, 1e6));
-        Integer probes = in.int32(node, path, "probes", 1000, 1, 100_000);
+        String noiseScale = in.choice(node, path, "noiseScale", NOISE_SCALES, MutualInformationSpec.SPHERE);
+        Double noiseVariance = noiseScale == null ? null : in.number(node, path, "noiseVariance",
+                MutualInformationSpec.defaultNoise(noiseScale), Interval.leftOpen(0, 1e6));
+        Integer probes = in.int32(node, path, "probes", MutualInformationSpec.DEFAULT_PROBES, 1, 100_000);
         if (representation == null || inputs == null || noiseScale == null || noiseVariance == null || probes == null) {
             return null;
         }
@@ -408,6 +509,33 @@ public final class SpecValidator {
             return null;
         }
         return new LocalComplexitySpec(directions, radius, points);
+    }
+
+    private static PhasesSpec phases(JsonFields in, ObjectNode node) {
+        String path = "$.phases";
+        in.rejectUnknown(node, path, PHASES_FIELDS);
+        PhasesSpec d = PhasesSpec.defaults();
+        Double fitting = in.number(node, path, "fittingThreshold", d.fittingThreshold(), Interval.closed(0, 1));
+        Double generalization = in.number(node, path, "generalizationThreshold", d.generalizationThreshold(), Interval.closed(0, 1));
+        Double onset = in.number(node, path, "generalizationOnsetFraction", d.generalizationOnsetFraction(), Interval.rightOpen(0, 1));
+        Double plateau = in.number(node, path, "plateauTolerance", d.plateauTolerance(), Interval.closed(0, 1));
+        Integer window = in.int32(node, path, "smoothingWindow", d.smoothingWindow(), 1, 101);
+        Double logHalfWidth = in.number(node, path, "logHalfWidth", d.logHalfWidth(), Interval.closed(0, 5));
+        Double maxLogHalfWidth = in.number(node, path, "maxLogHalfWidth",
+                Math.max(d.maxLogHalfWidth(), logHalfWidth == null ? 0 : logHalfWidth), Interval.closed(0, 5));
+        Double relative = in.number(node, path, "minimumRelativeChange", d.minimumRelativeChange(), Interval.closed(0, 1));
+        Double noise = in.number(node, path, "noiseMultiplier", d.noiseMultiplier(), Interval.closed(0, 100));
+        Double penalty = in.number(node, path, "penaltyFactor", d.penaltyFactor(), Interval.closed(0, 100));
+        if (logHalfWidth != null && maxLogHalfWidth != null && maxLogHalfWidth < logHalfWidth) {
+            in.add(path + ".maxLogHalfWidth", "must be at least logHalfWidth (" + logHalfWidth + "), got " + maxLogHalfWidth);
+            return null;
+        }
+        if (fitting == null || generalization == null || onset == null || plateau == null || window == null
+                || logHalfWidth == null || maxLogHalfWidth == null || relative == null || noise == null || penalty == null) {
+            return null;
+        }
+        return new PhasesSpec(fitting, generalization, onset, plateau, window, logHalfWidth, maxLogHalfWidth, relative,
+                noise, penalty);
     }
 
     private static ResourcesSpec resources(JsonFields in, ObjectNode node) {

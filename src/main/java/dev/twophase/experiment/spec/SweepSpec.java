@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -64,11 +65,8 @@ public final class SweepSpec {
             sweep.fields().forEachRemaining(e -> axis(in, at, e.getKey(), e.getValue(), maxRuns).ifPresent(
                     values -> axes.put(e.getKey(), values)));
         }
-        long product = 1;
-        for (List<JsonNode> values : axes.values()) {
-            product = Math.min(Long.MAX_VALUE / 2, product * values.size());
-        }
-        if (product > maxRuns) {
+        BigInteger product = runCount(axes);
+        if (product.compareTo(BigInteger.valueOf(maxRuns)) > 0) {
             in.add(at, "expands to " + product + " runs, more than this server's limit of " + maxRuns
                     + " (twophase.limits.sweep-runs)");
         }
@@ -76,6 +74,18 @@ public final class SweepSpec {
             return new Expansion(List.of(), List.of(), in.violations());
         }
         return validateEach(base, axes, validator, at);
+    }
+
+    /**
+     * The size of the cartesian product, exactly: a product of up to 64 values per path overflows a
+     * {@code long} from 11 paths on (64^11 = 2^66), and a wrapped count would pass the limit.
+     */
+    static BigInteger runCount(Map<String, List<JsonNode>> axes) {
+        BigInteger product = BigInteger.ONE;
+        for (List<JsonNode> values : axes.values()) {
+            product = product.multiply(BigInteger.valueOf(values.size()));
+        }
+        return product;
     }
 
     private static java.util.Optional<List<JsonNode>> axis(JsonFields in, String at, String path, JsonNode values,

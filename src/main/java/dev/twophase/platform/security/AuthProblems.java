@@ -1,11 +1,9 @@
 package dev.twophase.platform.security;
 
-import dev.twophase.platform.Problem;
+import dev.twophase.platform.RouterProblems;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,15 +32,9 @@ public class AuthProblems {
     }
 
     static void write(RoutingContext context, int status, String title, String detail) {
-        if (context.response().ended()) {
-            return;
-        }
-        JsonObject body = new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
-                .put("detail", detail).put("instance", context.normalizedPath());
-        if (status == 401) {
+        if (status == 401 && !context.response().ended()) {
             context.response().putHeader("WWW-Authenticate", "Bearer realm=\"twophase\"");
         }
-        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .end(body.encode());
+        RouterProblems.write(context, status, title, detail);
     }
 }

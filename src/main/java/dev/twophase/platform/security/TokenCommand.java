@@ -3,6 +3,7 @@ package dev.twophase.platform.security;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
 
+import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,8 +22,15 @@ public class TokenCommand implements QuarkusApplication {
     static final String USAGE = "usage: token create [<name>] [--role reader|submitter] | token revoke <name> | token list";
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+    /** Where results go: the process's real stdout (everything else goes to stderr, see Main). */
+    private static volatile PrintStream results = System.out;
+
     @Inject
     ApiTokens tokens;
+
+    public static void writeResultsTo(PrintStream out) {
+        results = out;
+    }
 
     @Override
     public int run(String... args) {
@@ -43,7 +51,8 @@ public class TokenCommand implements QuarkusApplication {
                     return usage();
                 }
                 String name = rest.isEmpty() ? role + "-" + NAME_TIME.format(Instant.now()) : rest.get(0);
-                System.out.println(tokens.create(name, role));
+                results.println(tokens.create(name, role));
+                results.flush();
                 System.err.println("token '" + name + "' (role " + role + ") created; it is shown only this once");
                 return 0;
             }
@@ -54,9 +63,10 @@ public class TokenCommand implements QuarkusApplication {
             }
             if (a.size() == 1 && a.get(0).equals("list")) {
                 for (ApiTokens.TokenInfo t : tokens.list()) {
-                    System.out.printf("%-30s %-10s created %s%s%n", t.name(), t.role(), t.createdAt(),
+                    results.printf("%-30s %-10s created %s%s%n", t.name(), t.role(), t.createdAt(),
                             t.revokedAt() == null ? "" : ", revoked " + t.revokedAt());
                 }
+                results.flush();
                 return 0;
             }
         } catch (IllegalArgumentException e) {

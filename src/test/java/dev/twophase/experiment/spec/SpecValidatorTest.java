@@ -74,8 +74,8 @@ class SpecValidatorTest {
                 new ModelSpec("transformer", 2, 128, 4, 512, "gelu"),
                 new OptimizerSpec("adamw", 1e-3, 1.0, 0.9, 0.98, 10),
                 new TrainingSpec(3000, 512, 42),
-                new MeasuresSpec(50, List.of(MutualInformationSpec.binning(30, "adaptive", null, null)), null, null),
-                new ResourcesSpec("cpu", 0, 3)));
+                new MeasuresSpec(50, null, List.of(MutualInformationSpec.binning(30, "adaptive", null, null)), null, null),
+                new ResourcesSpec("cpu", 0, 3), PhasesSpec.defaults(), List.of()));
     }
 
     @Test
@@ -88,9 +88,10 @@ class SpecValidatorTest {
                 new ModelSpec("transformer", 2, 128, 4, 512, "gelu"),
                 new OptimizerSpec("adamw", 1e-3, 1.0, 0.9, 0.98, 10),
                 new TrainingSpec(10_000, 512, 42),
-                new MeasuresSpec(100, List.of(new MutualInformationSpec("kde", "residual_last", "train", null, null, null, null,
-                        0.03, "relative", 1000)), null, null),
-                new ResourcesSpec("cpu", 0, 3)));
+                // 10,000 steps: the log-spaced schedule; the default estimator is kde on the unit sphere
+                new MeasuresSpec(null, new MeasureScheduleSpec(40, 1000), List.of(new MutualInformationSpec("kde",
+                        "residual_last", "train", null, null, null, null, 0.0625, "sphere", 1000)), null, null),
+                new ResourcesSpec("cpu", 0, 3), PhasesSpec.defaults(), List.of()));
     }
 
     @Test
@@ -110,19 +111,69 @@ class SpecValidatorTest {
     }
 
     @Test
-    void kdeNoiseIsRelativeByDefaultAndEachScaleHasItsOwnDefaultVariance() {
+    void kdeNoiseIsOnTheSphereByDefaultAndEachScaleHasItsOwnDefaultVariance() {
         ValidationResult result = validate(with(EXAMPLE, "", "measures", """
                 {"every": 50, "mutualInformation": [{"estimator": "kde"}, {"estimator": "kde", "noiseScale": "absolute"},
-                 {"estimator": "kde", "noiseScale": "relative", "noiseVariance": 0.2, "representation": "mlp_hidden"}]}
+                 {"estimator": "kde", "noiseScale": "relative", "noiseVariance": 0.2, "representation": "mlp_hidden"},
+                 {"estimator": "renyi"}]}
                 """));
 
         assertThat(result.violations()).isEmpty();
         assertThat(result.spec().measures().mutualInformation()).containsExactly(
-                new MutualInformationSpec("kde", "residual_last", "train", null, null, null, null, 0.03, "relative", 1000),
+                new MutualInformationSpec("kde", "residual_last", "train", null, null, null, null, 0.0625, "sphere", 1000),
                 new MutualInformationSpec("kde", "residual_last", "train", null, null, null, null, 0.1, "absolute", 1000),
-                new MutualInformationSpec("kde", "mlp_hidden", "train", null, null, null, null, 0.2, "relative", 1000));
-        assertThat(result.spec().measures().mutualInformation()).extracting(MutualInformationSpec::seriesEstimator)
-                .containsExactly("kde_relative_upper", "kde_upper", "kde_relative_upper");
+                new MutualInformationSpec("kde", "mlp_hidden", "train", null, null, null, null, 0.2, "relative", 1000),
+                new MutualInformationSpec("renyi", "residual_last", "train", null, null, null, null, 0.0625, "sphere", 1000));
+        // The relative one is a clustering index: its series are not mi_tx.
+        assertThat(result.spec().measures().mutualInformation()).extracting(mi -> mi.txSeries("upper"))
+                .containsExactly("mi_tx:kde_sphere_upper", "mi_tx:kde_upper", "clustering_tx:kde_relative_upper:mlp_hidden",
+                        "mi_tx:renyi2_sphere");
+    }
+
+    @Test
+    void phaseRuleParametersMayBeSetAndAreChecked() {
+        ValidationResult set = validate(with(EXAMPLE, "", "phases", """
+                {"fittingThreshold": 0.9, "plateauTolerance": 0.02, "smoothingWindow": 7}
+                """));
+        ValidationResult bad = validate(with(EXAMPLE, "", "phases", """
+                {"fittingThreshold": 1.5, "logHalfWidth": 0.5, "maxLogHalfWidth": 0.1, "window": 3}
+                """));
+
+        assertThat(set.violations()).isEmpty();
+        assertThat(set.spec().phases()).isEqualTo(new PhasesSpec(0.9, 0.95, 0.1, 0.02, 7, 0.05, 0.25, 0.02, 4.0, 3.0));
+        assertThat(bad.violations()).extracting(Violation::path).containsExactlyInAnyOrder("$.phases.fittingThreshold",
+                "$.phases.maxLogHalfWidth", "$.phases.window");
+    }
+
+    @Test
+    void theFirstEstimatorMustEstimateInformation() {
+        ValidationResult alone = validate(with(EXAMPLE, "", "measures", """
+                {"mutualInformation": {"estimator": "kde", "noiseScale": "relative"}}
+                """));
+        ValidationResult first = validate(with(EXAMPLE, "", "measures", """
+                {"mutualInformation": [{"estimator": "renyi", "noiseScale": "relative"}, {"estimator": "kde"}]}
+                """));
+        ValidationResult second = validate(with(EXAMPLE, "", "measures", """
+                {"mutualInformation": [{"estimator": "kde"}, {"estimator": "kde", "noiseScale": "relative"}]}
+                """));
+
+        assertThat(alone.violations()).extracting(Violation::path).containsExactly("$.measures.mutualInformation");
+        assertThat(alone.violations().get(0).message()).contains("clustering index");
+        assertThat(first.violations()).extracting(Violation::path).containsExactly("$.measures.mutualInformation[0]");
+        assertThat(second.violations()).isEmpty();
+    }
+
+    @Test
+    void binningOnTheAttentionPatternHasFixedEdgesInTheUnitInterval() {
+        ValidationResult result = validate(with(EXAMPLE, "", "measures", """
+                {"mutualInformation": [{"estimator": "kde"},
+                 {"estimator": "binning", "representation": "attention_last", "bins": 10}, {"estimator": "binning"}]}
+                """));
+
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.spec().measures().mutualInformation().get(1))
+                .isEqualTo(new MutualInformationSpec("binning", "attention_last", "train", 10, "fixed", 0.0, 1.0, null, null, null));
+        assertThat(result.spec().measures().mutualInformation().get(2).range()).isEqualTo("adaptive");
     }
 
     @Test
@@ -139,8 +190,30 @@ class SpecValidatorTest {
 
         assertThat(wrong.violations()).extracting(Violation::path).containsExactly("$.measures.mutualInformation.noiseScale");
         assertThat(repeated.violations()).extracting(Violation::path).containsExactly("$.measures.mutualInformation[1]");
-        assertThat(repeated.violations().get(0).message()).contains("relative noise");
+        assertThat(repeated.violations().get(0).message()).contains("sphere noise");
         assertThat(onBinning.violations()).extracting(Violation::path).containsExactly("$.measures.mutualInformation.noiseScale");
+    }
+
+    @Test
+    void longRunsAreMeasuredOnTheLogSpacedScheduleUnlessACadenceIsGiven() {
+        ValidationResult longRun = validate(with(EXAMPLE, "", "training", "{\"steps\": 200000}").without(List.of("measures")));
+        ValidationResult shortRun = validate(with(EXAMPLE, "", "training", "{\"steps\": 9999}").without(List.of("measures")));
+        ObjectNode fixedSpec = with(EXAMPLE, "/training", "steps", "200000");
+        fixedSpec.set("measures", json("{\"every\": 500}"));
+        ValidationResult fixed = validate(fixedSpec);
+        ValidationResult custom = validate(with(EXAMPLE, "", "measures", "{\"schedule\": {\"perDecade\": 10}}"));
+        ValidationResult both = validate(with(EXAMPLE, "", "measures", "{\"every\": 10, \"schedule\": {}}"));
+        ValidationResult badGap = validate(with(EXAMPLE, "", "measures", "{\"schedule\": {\"maxEvery\": 5000}}"));
+
+        assertThat(longRun.spec().measures().schedule()).isEqualTo(new MeasureScheduleSpec(40, 1000));
+        assertThat(longRun.spec().measures().every()).isNull();
+        assertThat(shortRun.spec().measures().every()).isEqualTo(100);
+        assertThat(shortRun.spec().measures().schedule()).isNull();
+        assertThat(fixed.spec().measures().every()).isEqualTo(500);
+        // A 3,000-step run: the gap defaults to at most its length.
+        assertThat(custom.spec().measures().schedule()).isEqualTo(new MeasureScheduleSpec(10, 1000));
+        assertThat(both.violations()).extracting(Violation::path).containsExactly("$.measures.schedule");
+        assertThat(badGap.violations()).extracting(Violation::path).containsExactly("$.measures.schedule.maxEvery");
     }
 
     @Test
@@ -173,7 +246,7 @@ class SpecValidatorTest {
                 arguments(with(EXAMPLE, "", "external", "\"yes\""), "$.external", "must be true or false"),
                 arguments(with(EXAMPLE, "", "params", "[1]"), "$.params", "must be an object, got an array"),
                 arguments(with(EXAMPLE, "", "color", "\"red\""), "$.color",
-                        "unknown field \"color\"; allowed fields: name, external, params, task, model"),
+                        "unknown field \"color\"; allowed fields: name, tags, external, params, task, model"),
                 arguments(without(EXAMPLE, "", "task"), "$.task", "is required"),
                 arguments(with(EXAMPLE, "", "task", "\"modular\""), "$.task", "must be an object"),
                 arguments(with(EXAMPLE, "", "model", "4"), "$.model", "must be an object, got number 4"),
@@ -260,7 +333,7 @@ class SpecValidatorTest {
                 arguments(with(EXAMPLE, "/measures", "linearMappingNumber", "[]"),
                         "$.measures.linearMappingNumber", "must be an object"),
                 arguments(with(EXAMPLE, "/measures/mutualInformation", "estimator", "\"ksg\""),
-                        "$.measures.mutualInformation.estimator", "must be one of \"binning\""),
+                        "$.measures.mutualInformation.estimator", "must be one of \"kde\", \"renyi\", \"binning\""),
                 arguments(with(EXAMPLE, "/measures/mutualInformation", "bins", "1"), "$.measures.mutualInformation.bins",
                         "between 2 and 1000"),
                 arguments(with(EXAMPLE, "/measures/mutualInformation", "bins", "1001"), "$.measures.mutualInformation.bins",
@@ -366,7 +439,8 @@ class SpecValidatorTest {
 
         assertThat(result.violations()).isEmpty();
         assertThat(result.spec()).isEqualTo(new ExperimentSpec("from-notebook", true,
-                json("{\"lr\": 0.01, \"tags\": [\"a\", {\"b\": null}]}"), null, null, null, null, null, null));
+                json("{\"lr\": 0.01, \"tags\": [\"a\", {\"b\": null}]}"), null, null, null, null, null, null,
+                PhasesSpec.defaults(), List.of()));
     }
 
     @Test
