@@ -1,7 +1,14 @@
 package dev.twophase.experiment;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.util.List;
 
-/** One page of experiments, newest first. */
-public record ExperimentPage(List<ExperimentView> experiments, int limit, int offset, long total) {
+/**
+ * One page of experiments, newest first. It holds fewer than {@code limit} experiments when they would
+ * pass {@code twophase.limits.max-page-bytes}; the next page starts at {@code nextOffset}.
+ */
+public record ExperimentPage(List<ExperimentView> experiments, int limit, int offset, long total,
+                             @Schema(description = "offset of the next page (offset + experiments returned); absent on the last page")
+                             Integer nextOffset) {
 }

@@ -15,8 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -27,47 +26,72 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.twophase.queue.RunState;
+
+import java.util.Arrays;
 import java.util.UUID;
 
-@Path("/api/v1/experiments")
+@Path(ExperimentResource.PATH)
 @Tag(name = "experiments")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExperimentResource {
+
+    static final String PATH = "/api/v1/experiments";
+    /** Longer than any name or tag a spec may have. */
+    private static final int MAX_SEARCH_LENGTH = 200;
 
     @Inject
     ExperimentService service;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit an experiment",
+    @Operation(operationId = "submitExperiment", summary = "Submit an experiment",
             description = "Validates the spec, fills in every default and queues its run (external experiments "
                     + "get one run that accepts metric uploads instead).")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ExperimentSpec.class)))
     @APIResponse(responseCode = "201", description = "Created; Location names the experiment",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
     @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
-    public Response submit(String body, @Context UriInfo uri) {
+    public Response submit(String body) {
         JsonNode spec = StrictJson.parse(body);
         ExperimentView created = service.submit(spec);
-        return Response.created(uri.getAbsolutePathBuilder().path(created.id().toString()).build())
+        // A path, not an absolute URI: one built from the request would echo whatever Host header the client sent.
+        return Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, PATH + "/" + created.id())
                 .entity(created).build();
     }
 
     @GET
-    @Operation(summary = "List experiments, newest first")
-    @APIResponse(responseCode = "200", description = "A page of experiments",
+    @Operation(operationId = "listExperiments", summary = "List or search experiments, newest first",
+            description = "Every filter is optional; given together, an experiment must match all of them.")
+    @APIResponse(responseCode = "200", description = "A page of experiments; total counts every match",
             content = @Content(schema = @Schema(implementation = ExperimentPage.class)))
     @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
     public ExperimentPage list(@Parameter(description = "1..500, default 50", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("limit") String limit,
-                               @Parameter(description = ">= 0, default 0", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("offset") String offset) {
+                               @Parameter(description = ">= 0, default 0", schema = @Schema(type = SchemaType.INTEGER, format = "int32")) @QueryParam("offset") String offset,
+                               @Parameter(description = "Part of the name, any case") @QueryParam("name") String name,
+                               @Parameter(description = "A tag the experiment carries (exact)") @QueryParam("tag") String tag,
+                               @Parameter(description = "A state at least one of its runs is in",
+                                       schema = @Schema(enumeration = {"queued", "running", "succeeded", "failed", "cancelled", "external"}))
+                               @QueryParam("state") String state) {
         Long l = RequestParameters.optionalLong("limit", limit, 1, 500);
         Long o = RequestParameters.optionalLong("offset", offset, 0, Integer.MAX_VALUE);
-        return service.page(l == null ? 50 : l.intValue(), o == null ? 0 : o.intValue());
+        ExperimentFilter filter = new ExperimentFilter(RequestParameters.optionalText("name", name, MAX_SEARCH_LENGTH),
+                RequestParameters.optionalText("tag", tag, MAX_SEARCH_LENGTH), runState(state));
+        return service.page(filter, l == null ? 50 : l.intValue(), o == null ? 0 : o.intValue());
+    }
+
+    private static RunState runState(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        return Arrays.stream(RunState.values()).filter(s -> s.dbName().equals(state.trim())).findFirst()
+                .orElseThrow(() -> ProblemException.invalidParameter("state", "must be one of "
+                        + Arrays.stream(RunState.values()).map(RunState::dbName).toList() + ", got " + state));
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One experiment with its runs")
+    @Operation(operationId = "getExperiment", summary = "One experiment with its runs")
     @APIResponse(responseCode = "200", description = "The experiment",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
     @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)

@@ -46,7 +46,8 @@ public class ExperimentService {
     private SpecValidator validator() {
         TwophaseConfig.Limits l = config.limits();
         return new SpecValidator(new SpecLimits(l.maxSteps(), l.maxModulus(), l.maxLayers(), l.maxDModel(),
-                l.maxDMlp(), l.maxBatchSize(), l.maxParameters()));
+                l.maxDMlp(), l.maxBatchSize(), l.maxParameters(), l.maxParamsBytes(), l.maxStepFlops(),
+                l.maxMeasureFlops(), l.maxMeasureMemory().asLongValue()));
     }
 
     /**
@@ -99,19 +100,26 @@ public class ExperimentService {
         return experiments.find(id).map(row -> view(row, runs.findByExperiments(List.of(id))));
     }
 
-    public ExperimentPage page(int limit, int offset) {
-        List<ExperimentRepository.ExperimentRow> rows = experiments.page(limit, offset);
+    /** Up to {@code limit} experiments matching the filter, fewer when they would pass {@code twophase.limits.max-page-bytes}. */
+    public ExperimentPage page(ExperimentFilter filter, int limit, int offset) {
+        List<ExperimentRepository.ExperimentRow> rows = experiments.page(filter, limit, offset,
+                config.limits().maxPageBytes().asLongValue());
         Map<UUID, List<RunRecord>> runsByExperiment = runs.findByExperiments(
                         rows.stream().map(ExperimentRepository.ExperimentRow::id).toList())
                 .stream().collect(Collectors.groupingBy(RunRecord::experimentId));
         List<ExperimentView> views = rows.stream()
                 .map(r -> view(r, runsByExperiment.getOrDefault(r.id(), List.of()))).toList();
-        return new ExperimentPage(views, limit, offset, experiments.count());
+        long total = experiments.count(filter);
+        Integer next = offset + views.size() < total ? offset + views.size() : null;
+        return new ExperimentPage(views, limit, offset, total, next);
     }
 
     private ExperimentView view(ExperimentRepository.ExperimentRow row, List<RunRecord> runRecords) {
         try {
-            return new ExperimentView(row.id(), row.name(), row.external(), json.readTree(row.specJson()),
+            JsonNode spec = json.readTree(row.specJson());
+            List<String> tags = new java.util.ArrayList<>();
+            spec.path("tags").forEach(tag -> tags.add(tag.asText()));
+            return new ExperimentView(row.id(), row.name(), tags, row.external(), spec,
                     row.createdAt(), runRecords.stream().map(RunView::of).toList());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored spec of experiment " + row.id() + " is not JSON", e);

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /** An experiment with its normalized spec (every default filled in) and its runs. */
 @Schema(name = "Experiment")
-public record ExperimentView(UUID id, String name, boolean external,
+public record ExperimentView(UUID id, String name,
+                             @Schema(description = "The spec's tags") List<String> tags, boolean external,
                              @Schema(implementation = ExperimentSpec.class) JsonNode spec,
                              OffsetDateTime createdAt, List<RunView> runs) {
 }

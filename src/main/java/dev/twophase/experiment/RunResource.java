@@ -35,7 +35,7 @@ public class RunResource {
     RunQueue queue;
 
     @GET
-    @Operation(summary = "A run: state, progress, speed, ETA, attempt, worker, timestamps, error")
+    @Operation(operationId = "getRun", summary = "A run: state, progress, speed, ETA, attempt, worker, timestamps, error")
     @APIResponse(responseCode = "200", description = "The run",
             content = @Content(schema = @Schema(implementation = RunView.class)))
     @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
@@ -46,7 +46,7 @@ public class RunResource {
 
     @POST
     @Path("/cancel")
-    @Operation(summary = "Cancel a run",
+    @Operation(operationId = "cancelRun", summary = "Cancel a run",
             description = "A queued run is cancelled at once; a running one stops at its next heartbeat "
                     + "(within a few seconds) and keeps the metrics it wrote.")
     @APIResponse(responseCode = "202", description = "Cancelled, or cancellation requested (cancelRequested = true)",

@@ -44,13 +44,15 @@ public class StartupSubmission {
             ExperimentView created = experiments.submit(spec);
             String runId = created.runs().get(0).id().toString();
             String token = TokenBootstrap.tokenFile(config).map(f -> "$(cat " + f + ")").orElse("$TOKEN");
+            String tokenHint = TokenBootstrap.tokenFile(config).map(f -> "cat " + f).orElse("your API token");
             Log.infof("""
                     startup submission: experiment '%s' queued from %s
+                      page:    http://localhost:%d/#/runs/%s (it asks once for the token: %s)
                       auth:    AUTH="Authorization: Bearer %s"
                       run:     curl -s -H "$AUTH" localhost:%d/api/v1/runs/%s
                       metrics: curl -s -H "$AUTH" 'localhost:%d/api/v1/runs/%s/metrics?name=train_acc&name=test_acc&maxPoints=20'
                       phases:  curl -s -H "$AUTH" localhost:%d/api/v1/runs/%s/phases""",
-                    name, file, token, port, runId, port, runId, port, runId);
+                    name, file, port, runId, tokenHint, token, port, runId, port, runId, port, runId);
         } catch (IOException e) {
             Log.errorf("startup submission: cannot read %s: %s", file, e.getMessage());
         } catch (ProblemException e) {

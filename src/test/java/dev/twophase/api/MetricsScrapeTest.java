@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Scrapes {@code /q/metrics} after a tiny run and checks that every documented meter is there with
- * the value the run implies, and that README documents exactly the {@code twophase_*} families exposed.
+ * the value the run implies, and that docs/operations.md documents exactly the {@code twophase_*} families exposed.
  */
 @QuarkusTest
 class MetricsScrapeTest {
@@ -30,7 +30,7 @@ class MetricsScrapeTest {
     private static final int STEPS = 30;
     private static final int EVERY = 10;
 
-    /** Families README's metrics table must list; the scrape must expose each of them. */
+    /** Families the metrics table (docs/operations.md) must list; the scrape must expose each of them. */
     private static final Set<String> DOCUMENTED = Set.of(
             "twophase_queue_runs", "twophase_queue_oldest_age_seconds",
             "twophase_runs_started_total", "twophase_runs_finished_total", "twophase_run_duration_seconds",
@@ -100,7 +100,7 @@ class MetricsScrapeTest {
         assertThat(families).containsAll(DOCUMENTED);
         Set<String> exposedOwn = new TreeSet<>(families);
         exposedOwn.removeIf(f -> !f.startsWith("twophase_"));
-        assertThat(documentedInReadme()).as("README's metrics table lists exactly the twophase_* families exposed")
+        assertThat(documentedMeters()).as("docs/operations.md's metrics table lists exactly the twophase_* families exposed")
                 .containsAll(DOCUMENTED).containsAll(exposedOwn);
     }
 
@@ -139,10 +139,10 @@ class MetricsScrapeTest {
         return name.replaceFirst("_(count|sum|max|bucket)$", "");
     }
 
-    /** Names in the first column of README's metrics table (rows starting with a backticked name). */
-    private static Set<String> documentedInReadme() throws IOException {
+    /** Names in the first column of the metrics table in docs/operations.md (rows starting with a backticked name). */
+    private static Set<String> documentedMeters() throws IOException {
         Set<String> names = new TreeSet<>();
-        Matcher m = Pattern.compile("(?m)^\\| `([a-z_]+)` \\|").matcher(Files.readString(Path.of("README.md")));
+        Matcher m = Pattern.compile("(?m)^\\| `([a-z_]+)` \\|").matcher(Files.readString(Path.of("docs", "operations.md")));
         while (m.find()) {
             names.add(m.group(1));
         }

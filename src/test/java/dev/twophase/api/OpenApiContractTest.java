@@ -7,6 +7,11 @@ import org.yaml.snakeyaml.Yaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +47,35 @@ class OpenApiContractTest {
         String published = Files.readString(PUBLISHED);
         assertThat(published).contains("/api/v1/experiments:", "/api/v1/experiments/{id}:", "/api/v1/runs/{runId}:",
                 "/api/v1/runs/{runId}/cancel:", "/api/v1/runs/{runId}/metrics:", "/api/v1/runs/{runId}/phases:",
-                "/api/v1/queue:", "application/problem+json", "text/csv");
+                "/api/v1/queue:", "/api/v1/whoami:", "/api/v1/examples:", "application/problem+json", "text/csv");
+    }
+
+    /**
+     * The rules of {@code npx @redocly/cli lint} that the contract once broke, checked without npm (.ci/run runs
+     * the linter itself): servers, a license, described tags, and an operationId on every operation, unique.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyOperationHasAnIdAndEveryTagADescription() throws IOException {
+        Map<String, Object> document = new Yaml().load(Files.readString(PUBLISHED));
+        assertThat((List<Map<String, Object>>) document.get("servers")).isNotEmpty()
+                .allSatisfy(server -> assertThat(server.get("url")).asString().isNotBlank());
+        Map<String, Object> info = (Map<String, Object>) document.get("info");
+        assertThat((Map<String, Object>) info.get("license")).containsKey("name");
+        List<Map<String, Object>> tags = (List<Map<String, Object>>) document.get("tags");
+        assertThat(tags).allSatisfy(tag -> assertThat(tag.get("description")).asString().isNotBlank());
+        Set<String> tagNames = tags.stream().map(t -> (String) t.get("name")).collect(Collectors.toSet());
+        List<String> ids = new ArrayList<>();
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
+        paths.forEach((path, operations) -> operations.forEach((method, value) -> {
+            Map<String, Object> operation = (Map<String, Object>) value;
+            assertThat(operation.get("operationId")).as(method + " " + path).asString().matches("[a-z][A-Za-z]+");
+            ids.add((String) operation.get("operationId"));
+            assertThat((List<String>) operation.get("tags")).as(method + " " + path).isNotEmpty().allMatch(tagNames::contains);
+            assertThat(((Map<String, Object>) operation.get("responses")).keySet()).as(method + " " + path)
+                    .anyMatch(status -> status.startsWith("4"));
+        }));
+        assertThat(ids).doesNotHaveDuplicates()
+                .contains("submitExperiment", "listExperiments", "getRun", "cancelRun", "getRunMetrics", "getRunPhases", "whoAmI");
     }
 }
