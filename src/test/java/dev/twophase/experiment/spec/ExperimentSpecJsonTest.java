@@ -12,6 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ExperimentSpecJsonTest {
 
+    /** The detectors' defaults (docs/phases.md), echoed with every normalized spec. */
+    private static final String PHASE_DEFAULTS = """
+            {"fittingThreshold": 0.99, "generalizationThreshold": 0.95, "generalizationOnsetFraction": 0.1,
+             "plateauTolerance": 0.01, "smoothingWindow": 5, "logHalfWidth": 0.05, "maxLogHalfWidth": 0.25,
+             "minimumRelativeChange": 0.02, "noiseMultiplier": 4.0, "penaltyFactor": 3.0}""";
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final SpecValidator validator = new SpecValidator(SpecLimits.defaults());
 
@@ -36,9 +42,9 @@ class ExperimentSpecJsonTest {
                   "model": {"type": "transformer", "layers": 2, "dModel": 128, "heads": 4, "dMlp": 512, "activation": "gelu"},
                   "optimizer": {"type": "adamw", "learningRate": 0.001, "weightDecay": 1.0, "beta1": 0.9, "beta2": 0.98, "warmupSteps": 10},
                   "training": {"steps": 10000, "batchSize": 512, "seed": 42},
-                  "measures": {"every": 100, "mutualInformation": [{"estimator": "kde", "representation": "residual_last", "inputs": "train", "noiseVariance": 0.03, "noiseScale": "relative", "probes": 1000}]},
-                  "resources": {"device": "cpu", "priority": 0, "maxAttempts": 3} }
-                """));
+                  "measures": {"schedule": {"perDecade": 40, "maxEvery": 1000}, "mutualInformation": [{"estimator": "kde", "representation": "residual_last", "inputs": "train", "noiseVariance": 0.0625, "noiseScale": "sphere", "probes": 1000}]},
+                  "resources": {"device": "cpu", "priority": 0, "maxAttempts": 3},
+                  "phases": """ + PHASE_DEFAULTS + "}"));
     }
 
     @Test
@@ -49,10 +55,12 @@ class ExperimentSpecJsonTest {
     }
 
     @Test
-    void externalSpecEchoesOnlyNameExternalAndParams() throws Exception {
+    void externalSpecEchoesOnlyNameExternalParamsAndPhaseSettings() throws Exception {
         JsonNode echoed = echoed(normalized("{\"name\": \"e\", \"external\": true, \"params\": {\"k\": [1, 2]}}"));
 
-        assertThat(echoed).isEqualTo(json("{\"name\": \"e\", \"external\": true, \"params\": {\"k\": [1, 2]}}"));
+        // an external run's series are analysed by the same detectors, so its phase settings are echoed too
+        assertThat(echoed).isEqualTo(json("{\"name\": \"e\", \"external\": true, \"params\": {\"k\": [1, 2]}, \"phases\": "
+                + PHASE_DEFAULTS + "}"));
     }
 
     @ParameterizedTest
