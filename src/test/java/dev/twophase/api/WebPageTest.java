@@ -88,7 +88,7 @@ class WebPageTest {
             find(By.id("search-name")).sendKeys(name);
             find(By.id("search-go")).click();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                    assertThat(texts(By.cssSelector("#experiments tbody tr"))).singleElement().asString()
+                    assertThat(texts("#experiments tbody tr")).singleElement().asString()
                             .contains(name, "ui", "live"));
             find(By.linkText(name)).click();
 
@@ -108,9 +108,10 @@ class WebPageTest {
             // the events the detector confirms while the run trains, and the series with their CSV links
             await().atMost(Duration.ofMinutes(3)).until(() ->
                     !browser.findElements(By.cssSelector("#events tr[data-kind='fitting_end']")).isEmpty());
-            assertThat(find(By.cssSelector("#events tr[data-kind='fitting_end']")).getAttribute("data-status"))
-                    .isEqualTo("live");
-            assertThat(texts(By.cssSelector("#series tbody tr"))).anySatisfy(row -> assertThat(row).contains("train_acc", "CSV"));
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(browser.findElement(By.cssSelector("#events tr[data-kind='fitting_end']")).getAttribute("data-status"))
+                            .isEqualTo("live"));
+            assertThat(texts("#series tbody tr")).anySatisfy(row -> assertThat(row).contains("train_acc", "CSV"));
 
             find(By.id("cancel-run")).click();
             browser.switchTo().alert().accept();
@@ -127,7 +128,7 @@ class WebPageTest {
         find(By.id("nav-submit")).click();
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 find(By.id("spec-editor")).getAttribute("value").contains("two-phases-add-mod-31"));
-        assertThat(texts(By.cssSelector("#example option"))).contains("two-phases-add-mod-31", "sweep-add-mod-23");
+        assertThat(texts("#example option")).contains("two-phases-add-mod-31", "sweep-add-mod-23");
 
         setEditor(Specs.tiny("ui-bad", 60, 20).replace("\"modulus\": 7", "\"modulus\": 1")
                 .replace("{\"name\": \"ui-bad\",", "{\"name\": \"ui-bad\", \"tags\": [\"fine\", \"\"],"));
@@ -200,7 +201,13 @@ class WebPageTest {
         return browser.findElement(by);
     }
 
-    private List<String> texts(By by) {
-        return browser.findElements(by).stream().map(WebElement::getText).toList();
+    /**
+     * The texts of every match, read in one script: the run page redraws its tables while the run trains,
+     * so elements found first and read one by one can go stale in between.
+     */
+    @SuppressWarnings("unchecked")
+    private List<String> texts(String selector) {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText);", selector);
     }
 }
