@@ -45,6 +45,11 @@ public class RequestBodyLimit {
     }
 
     private void tooLarge(RoutingContext context) {
+        if (context.response().ended() || context.response().closed()) {
+            // The 413 is out and the connection is closing: the body reader's late "connection was closed"
+            // has nobody left to answer, and is not a server error.
+            return;
+        }
         if (context.statusCode() != TOO_LARGE) {
             context.next();
             return;
