@@ -12,6 +12,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,6 +65,8 @@ public final class DirectTrainingEngine implements TrainingEngine {
     private Runnable betweenChunks = () -> { };
     private DirectTransformer.Buffers trainBuffers;
     private int[] trainLabels;
+    /** Pair indices of the last step's batch (for exporting the batch order). */
+    private int[] lastPairs;
     private double[] gradientNorms;
     private long steps;
     private boolean closed;
@@ -129,6 +132,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
             return trainLabels;
         }
         int[] pairs = sampler.next();
+        lastPairs = pairs;
         if (trainBuffers == null) {
             trainBuffers = model.buffers(pairs.length, 1, true);
         }
@@ -438,6 +442,33 @@ public final class DirectTrainingEngine implements TrainingEngine {
         gradientVector.close();
         firstMoment.close();
         secondMoment.close();
+    }
+
+    /**
+     * Writes the current weights as {@code .npy} files and an {@code index.json} into {@code dir}
+     * ({@link EngineWeights}; layout in docs/engine-weights.md), tagged with {@link #completedSteps()}.
+     */
+    public void exportWeights(Path dir) throws IOException {
+        open();
+        EngineWeights.write(parameters.named(), dir, steps, setup.toString());
+    }
+
+    /**
+     * Replaces the weights with those in {@code dir} (as {@link #exportWeights} writes them; float32 or
+     * float64). Only the weights: the step count, Adam moments and batch order stay, so called before
+     * the first step it starts training from the given initial weights.
+     */
+    public void importWeights(Path dir) throws IOException {
+        open();
+        EngineWeights.read(parameters.named(), dir);
+    }
+
+    /** Pair indices (into the task's table) of the batch of the last {@link #trainStep()}; null before it. */
+    int[] lastBatch() {
+        if (sampler.fullBatch()) {
+            return data.indices(Split.TRAIN);
+        }
+        return lastPairs == null ? null : lastPairs.clone();
     }
 
     // --- white-box access for the equivalence and gradient tests (package-private on purpose) ---
