@@ -22,11 +22,12 @@ import java.util.Map;
  * hand-derived forward and backward passes on preallocated ND4J buffers, parameters, gradients and
  * Adam moments each one flat vector ({@link DirectParameters}).
  *
- * <p>Optimiser, identical to {@link SameDiffTrainingEngine}'s: the arithmetic of ND4J's fused Adam
- * op (the one DL4J's {@code Adam} runs; epsilon 1e-8, learning rate from {@link WarmupSchedule}),
- * then decoupled weight decay on every parameter ({@code update += lr·wd·w}, as DL4J's
- * {@code WeightDecay(wd, true)}), then {@code w -= update}, in one host pass ({@link AdamW}). A
- * Grokfast {@link GradientFilter} acts on the gradient before Adam.
+ * <p>Optimiser: {@code torch.optim.AdamW}'s arithmetic (epsilon 1e-8 added after the bias
+ * correction, decoupled weight decay on every parameter, embeddings and biases included, learning
+ * rate from {@link WarmupSchedule}) in one host pass ({@link AdamW}); {@link SameDiffTrainingEngine}
+ * runs DL4J's Adam, which differs only in where epsilon sits. A Grokfast {@link GradientFilter} acts
+ * on the gradient before Adam. bench/pytorch-match.sh checks the whole training step against PyTorch
+ * ({@link #exportWeights}, {@link #importWeights}).
  *
  * <p>Float32 by default; the package-private double-precision constructor serves the
  * finite-difference gradient check.
