@@ -210,7 +210,7 @@ def fmt(w):
     return " ".join(f"{k}:{v:.2e}" for k, v in w.items())
 
 
-def trajectory(root, f64_steps, variants):
+def trajectory(root, f64_steps, variants, f32_steps=None):
     """Engine f32 against torch f32 (the figure), engine f64 against torch f64 over f64_steps (the
     alignment check: with identical arithmetic only rounding is left), and float32's own drift
     (torch f32 and engine f32 against the engine in float64; the float64 run starts from the float64
@@ -224,7 +224,7 @@ def trajectory(root, f64_steps, variants):
         batches = np.load(os.path.join(d, "batches.npy"))
         engine_loss = np.load(os.path.join(d, "loss.npy"))
         losses["engine", prec] = engine_loss
-        n = len(engine_loss) if prec == "f32" else min(len(engine_loss), f64_steps)
+        n = min(len(engine_loss), f32_steps or len(engine_loss)) if prec == "f32" else min(len(engine_loss), f64_steps)
         # the minibatch order, reproduced
         sampler = SplitMixSampler(np.load(os.path.join(root, "train.npy")), s["batch"], 0)
         mine = np.array([sampler.next() for _ in range(len(batches))])
@@ -249,14 +249,15 @@ def trajectory(root, f64_steps, variants):
                 extra = f"; final weights rel L2 diff {((run.flat() - ef).norm() / ef.norm()).item():.2e}"
             print(f"engine {prec} vs torch {prec} (AdamW {opt}), {n} steps: max rel loss diff {fmt(w)}{extra}; "
                   f"loss {engine_loss[0]:.6g} -> {engine_loss[n - 1]:.4g} ({ms:.0f} ms/step)", flush=True)
-    main, _ = windows(losses["torch", "f32"], losses["engine", "f32"], len(losses["engine", "f32"]))
+    n = len(losses["torch", "f32"])
+    main, _ = windows(losses["torch", "f32"], losses["engine", "f32"], n)
     if ("engine", "f64") in losses:
         ref = losses["engine", "f64"]
-        n = min(len(ref), len(losses["engine", "f32"]))
+        n = min(len(ref), n)
         a, _ = windows(losses["torch", "f32"], ref, n)
         b, _ = windows(losses["engine", "f32"], ref, n)
         print(f"float32 drift (against the engine in float64): torch f32 {fmt(a)}; engine f32 {fmt(b)}")
-    n = len(losses["engine", "f32"])
+    n = len(losses["torch", "f32"])
     first = list(main.values())[0]
     print(f"max_rel_diff_100={first:.3e} max_rel_diff_{n}={max(main.values()):.3e}")
 
@@ -301,15 +302,18 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("mode", choices=["trajectory", "grok"])
     p.add_argument("dir")
-    p.add_argument("--threads", type=int, default=2)
+    # one thread: on the shared 2-core machine (load 7-8) two OpenMP threads took 716 ms per step
+    # against 199 ms for one (the model is small; the threads wait for each other)
+    p.add_argument("--threads", type=int, default=1)
     p.add_argument("--f64-steps", type=int, default=300, help="trajectory: steps of the float64 comparison")
+    p.add_argument("--steps", type=int, default=None, help="trajectory: compare only the first steps in float32")
     p.add_argument("--engine-form", action="store_true",
                    help="trajectory: also run the engine's former (DL4J) AdamW form")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     print(f"torch {torch.__version__}, numpy {np.__version__}, {a.threads} threads")
     if a.mode == "trajectory":
-        trajectory(a.dir, a.f64_steps, ["torch", "engine-form"] if a.engine_form else ["torch"])
+        trajectory(a.dir, a.f64_steps, ["torch", "engine-form"] if a.engine_form else ["torch"], a.steps)
     else:
         grok(a.dir)
 
