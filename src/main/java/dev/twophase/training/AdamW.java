@@ -4,17 +4,21 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One AdamW step over the flat parameter vector in a single host pass: the arithmetic of ND4J's
- * {@code AdamUpdater} op (the one DL4J's {@code Adam} runs), then decoupled weight decay and the
- * update: per element
+ * One AdamW step over the flat parameter vector in a single host pass, in the arithmetic (and the
+ * operation order) of {@code torch.optim.AdamW}: per element, with t = iteration + 1,
  * <pre>
  *   m ← β1·m + (1−β1)·g          v ← β2·v + (1−β2)·g²
- *   w ← w − (α_t·m / (√v + ε) + lr·wd·w),   α_t = lr·√(1−β2^(t+1)) / (1−β1^(t+1))
+ *   w ← w·(1 − lr·wd) − (lr/(1−β1^t)) · m / (√v/√(1−β2^t) + ε)
  * </pre>
- * As ND4J operations this was three passes (the Adam op, an axpy for the decay, a subtraction):
- * 4.6 ms per step for the paper's model on one thread against 1.3 ms here (float arithmetic as the
- * op's, in loops the JIT vectorises; double for double vectors). {@code AdamWTest} checks it against
- * the ND4J ops.
+ * Until issue 19 this was DL4J's Adam form {@code w −= α_t·m/(√v + ε) + lr·wd·w} with
+ * {@code α_t = lr·√(1−β2^t)/(1−β1^t)}: the same except that ε is added before the bias correction
+ * (an effective ε·√(1−β2^t), 7x smaller at t = 1). That alone moved the training loss 2e-4
+ * (relative) away from PyTorch's within 100 steps (BENCHMARKS.md, "Step for step against PyTorch").
+ * {@code AdamWTest} checks it against ND4J's Adam op with that effective ε.
+ *
+ * <p>As ND4J operations this was three passes (the Adam op, an axpy for the decay, a subtraction):
+ * 4.6 ms per step for the paper's model on one thread against 1.3 ms here (float arithmetic as
+ * PyTorch's float32 kernels, in loops the JIT vectorises; double for double vectors).
  */
 final class AdamW {
 
@@ -41,16 +45,18 @@ final class AdamW {
         if (gradient.length() != length || firstMoment.length() != length || secondMoment.length() != length) {
             throw new IllegalArgumentException("weights, gradient and moments differ in length");
         }
-        double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, iteration + 1)) / (1 - Math.pow(beta1, iteration + 1));
-        double decay = learningRate * weightDecay;
+        // the scalars as torch computes them (in double, then applied to float tensors as floats)
+        double stepSize = learningRate / (1 - Math.pow(beta1, iteration + 1));
+        double correction2 = Math.sqrt(1 - Math.pow(beta2, iteration + 1));
+        double decay = 1 - learningRate * weightDecay;
         boolean floats = weights.dataType() == DataType.FLOAT;
         Range range = new Range(weights, gradient, firstMoment, secondMoment);
         for (int at = 0; at < length; at += CHUNK) {
             int count = Math.min(CHUNK, length - at);
             if (floats) {
-                range.floatChunk(at, count, (float) alpha, (float) decay);
+                range.floatChunk(at, count, (float) stepSize, (float) correction2, (float) decay);
             } else {
-                range.doubleChunk(at, count, alpha, decay);
+                range.doubleChunk(at, count, stepSize, correction2, decay);
             }
         }
         range.flush();
@@ -72,7 +78,7 @@ final class AdamW {
             v = HostArray.of(secondMoment);
         }
 
-        void floatChunk(int at, int count, float alpha, float decay) {
+        void floatChunk(int at, int count, float stepSize, float correction2, float decay) {
             float[] wf = f[0];
             float[] gf = f[1];
             float[] mf = f[2];
@@ -89,17 +95,17 @@ final class AdamW {
             for (int i = 0; i < count; i++) {
                 float gi = gf[i];
                 float mi = b1 * mf[i] + c1 * gi;
-                float vi = b2 * vf[i] + c2 * gi * gi;
+                float vi = b2 * vf[i] + c2 * (gi * gi);
                 mf[i] = mi;
                 vf[i] = vi;
-                wf[i] -= alpha * mi / ((float) Math.sqrt(vi) + eps) + decay * wf[i];
+                wf[i] = wf[i] * decay - stepSize * (mi / ((float) Math.sqrt(vi) / correction2 + eps));
             }
             w.write(at, wf, 0, count);
             m.write(at, mf, 0, count);
             v.write(at, vf, 0, count);
         }
 
-        void doubleChunk(int at, int count, double alpha, double decay) {
+        void doubleChunk(int at, int count, double stepSize, double correction2, double decay) {
             double[] wd = x[0];
             double[] gd = x[1];
             double[] md = x[2];
@@ -111,10 +117,10 @@ final class AdamW {
             for (int i = 0; i < count; i++) {
                 double gi = gd[i];
                 double mi = beta1 * md[i] + (1 - beta1) * gi;
-                double vi = beta2 * vd[i] + (1 - beta2) * gi * gi;
+                double vi = beta2 * vd[i] + (1 - beta2) * (gi * gi);
                 md[i] = mi;
                 vd[i] = vi;
-                wd[i] -= alpha * mi / (Math.sqrt(vi) + epsilon) + decay * wd[i];
+                wd[i] = wd[i] * decay - stepSize * (mi / (Math.sqrt(vi) / correction2 + epsilon));
             }
             w.write(at, wd, 0, count);
             m.write(at, md, 0, count);

@@ -12,6 +12,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,11 +22,12 @@ import java.util.Map;
  * hand-derived forward and backward passes on preallocated ND4J buffers, parameters, gradients and
  * Adam moments each one flat vector ({@link DirectParameters}).
  *
- * <p>Optimiser, identical to {@link SameDiffTrainingEngine}'s: the arithmetic of ND4J's fused Adam
- * op (the one DL4J's {@code Adam} runs; epsilon 1e-8, learning rate from {@link WarmupSchedule}),
- * then decoupled weight decay on every parameter ({@code update += lr·wd·w}, as DL4J's
- * {@code WeightDecay(wd, true)}), then {@code w -= update}, in one host pass ({@link AdamW}). A
- * Grokfast {@link GradientFilter} acts on the gradient before Adam.
+ * <p>Optimiser: {@code torch.optim.AdamW}'s arithmetic (epsilon 1e-8 added after the bias
+ * correction, decoupled weight decay on every parameter, embeddings and biases included, learning
+ * rate from {@link WarmupSchedule}) in one host pass ({@link AdamW}); {@link SameDiffTrainingEngine}
+ * runs DL4J's Adam, which differs only in where epsilon sits. A Grokfast {@link GradientFilter} acts
+ * on the gradient before Adam. bench/pytorch-match.sh checks the whole training step against PyTorch
+ * ({@link #exportWeights}, {@link #importWeights}).
  *
  * <p>Float32 by default; the package-private double-precision constructor serves the
  * finite-difference gradient check.
@@ -64,6 +66,8 @@ public final class DirectTrainingEngine implements TrainingEngine {
     private Runnable betweenChunks = () -> { };
     private DirectTransformer.Buffers trainBuffers;
     private int[] trainLabels;
+    /** Pair indices of the last step's batch (for exporting the batch order). */
+    private int[] lastPairs;
     private double[] gradientNorms;
     private long steps;
     private boolean closed;
@@ -129,6 +133,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
             return trainLabels;
         }
         int[] pairs = sampler.next();
+        lastPairs = pairs;
         if (trainBuffers == null) {
             trainBuffers = model.buffers(pairs.length, 1, true);
         }
@@ -438,6 +443,33 @@ public final class DirectTrainingEngine implements TrainingEngine {
         gradientVector.close();
         firstMoment.close();
         secondMoment.close();
+    }
+
+    /**
+     * Writes the current weights as {@code .npy} files and an {@code index.json} into {@code dir}
+     * ({@link EngineWeights}; layout in docs/engine-weights.md), tagged with {@link #completedSteps()}.
+     */
+    public void exportWeights(Path dir) throws IOException {
+        open();
+        EngineWeights.write(parameters.named(), dir, steps, setup.toString());
+    }
+
+    /**
+     * Replaces the weights with those in {@code dir} (as {@link #exportWeights} writes them; float32 or
+     * float64). Only the weights: the step count, Adam moments and batch order stay, so called before
+     * the first step it starts training from the given initial weights.
+     */
+    public void importWeights(Path dir) throws IOException {
+        open();
+        EngineWeights.read(parameters.named(), dir);
+    }
+
+    /** Pair indices (into the task's table) of the batch of the last {@link #trainStep()}; null before it. */
+    int[] lastBatch() {
+        if (sampler.fullBatch()) {
+            return data.indices(Split.TRAIN);
+        }
+        return lastPairs == null ? null : lastPairs.clone();
     }
 
     // --- white-box access for the equivalence and gradient tests (package-private on purpose) ---

@@ -12,10 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The host AdamW pass against what the engine ran before it and what the SameDiff reference runs:
- * ND4J's {@code AdamUpdater} op, then {@code update += lr·wd·w}, then {@code w -= update}, over
+ * The host AdamW pass (torch.optim.AdamW's arithmetic) against ND4J's {@code AdamUpdater} op (what
+ * the SameDiff reference runs), then {@code update += lr·wd·w}, then {@code w -= update}, over
  * several iterations (the bias correction changes with each), in double (agreement to rounding)
- * and in float (to float rounding). The length is not a multiple of the host chunk.
+ * and in float (to float rounding). The two forms differ only in where epsilon is added: torch's
+ * {@code ε} after the bias correction is DL4J's {@code ε·√(1−β2^t)} before it, so the op runs with
+ * that epsilon. A second test transcribes torch's update literally. The length is not a multiple of
+ * the host chunk.
  */
 class AdamWTest {
 
@@ -49,7 +52,8 @@ class AdamWTest {
             adam.step(w, g, m, v, lr * (iteration + 1), wd, iteration);
 
             INDArray update = g.dup();
-            Nd4j.exec(new AdamUpdater(update, vReference, mReference, lr * (iteration + 1), 0.9, 0.98, 1e-8, iteration));
+            double epsilon = 1e-8 * Math.sqrt(1 - Math.pow(0.98, iteration + 1));
+            Nd4j.exec(new AdamUpdater(update, vReference, mReference, lr * (iteration + 1), 0.9, 0.98, epsilon, iteration));
             GradientFilter.axpy(lr * (iteration + 1) * wd, wReference, update);
             wReference.subi(update);
 
@@ -66,6 +70,56 @@ class AdamWTest {
         }
         // the update moved the weights: the comparison above is not between two unchanged vectors
         assertThat(w.sub(random(new Random(7), type, 1.0)).norm2Number().doubleValue()).isGreaterThan(1e-3);
+    }
+
+    /**
+     * torch.optim.AdamW (1.13, single-tensor path) written out for scalars: decay, moments,
+     * {@code denom = √v/√(1−β2^t) + ε}, {@code w += −lr/(1−β1^t) · m/denom}. Gradients down to 1e-9,
+     * where √v is comparable to ε and DL4J's placement of ε gives a visibly different step.
+     */
+    @Test
+    void isTorchsAdamWWithEpsilonAfterTheBiasCorrection() {
+        double[] gradients = {0.3, -2e-3, 1e-6, -1e-9, 0.0};
+        int n = gradients.length;
+        INDArray w = Nd4j.createFromArray(0.5, -0.25, 1.0, 2.0, -1.0);
+        INDArray m = Nd4j.create(DataType.DOUBLE, n);
+        INDArray v = Nd4j.create(DataType.DOUBLE, n);
+        double[] tw = w.toDoubleVector();
+        double[] tm = new double[n];
+        double[] tv = new double[n];
+        double[] dl4j = w.toDoubleVector();
+        double[] dm = new double[n];
+        double[] dv = new double[n];
+        double lr = 1e-3;
+        double wd = 1.0;
+        double b1 = 0.9;
+        double b2 = 0.98;
+        double eps = 1e-8;
+        AdamW adam = new AdamW(b1, b2, eps);
+        for (int iteration = 0; iteration < 3; iteration++) {
+            adam.step(w, Nd4j.createFromArray(gradients), m, v, lr, wd, iteration);
+            int t = iteration + 1;
+            for (int i = 0; i < n; i++) {
+                double g = gradients[i];
+                tw[i] *= 1 - lr * wd;
+                tm[i] = tm[i] * b1 + g * (1 - b1);
+                tv[i] = tv[i] * b2 + (1 - b2) * g * g;
+                double denom = Math.sqrt(tv[i]) / Math.sqrt(1 - Math.pow(b2, t)) + eps;
+                tw[i] += -(lr / (1 - Math.pow(b1, t))) * tm[i] / denom;
+
+                dm[i] = b1 * dm[i] + (1 - b1) * g;
+                dv[i] = b2 * dv[i] + (1 - b2) * g * g;
+                double alpha = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+                dl4j[i] -= alpha * dm[i] / (Math.sqrt(dv[i]) + eps) + lr * wd * dl4j[i];
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(w.getDouble(i)).as("w[%d], iteration %d", i, iteration).isCloseTo(tw[i], within(1e-15));
+            }
+        }
+        // at g = -1e-9 the two placements of epsilon differ by a sizeable fraction of the step
+        double torchStep = tw[3] - 2.0 * Math.pow(1 - lr * wd, 3);
+        double dl4jStep = dl4j[3] - 2.0 * Math.pow(1 - lr * wd, 3);
+        assertThat(Math.abs(torchStep - dl4jStep)).isGreaterThan(0.1 * Math.abs(torchStep));
     }
 
     @Test
