@@ -262,13 +262,15 @@ def trajectory(root, f64_steps, variants, f32_steps=None):
     print(f"max_rel_diff_100={first:.3e} max_rel_diff_{n}={max(main.values()):.3e}")
 
 
-def grok(root):
+def grok(root, only=None):
     s = read_setup(root)
     engine = {}
     with open(os.path.join(root, "grok_engine.txt")) as f:
         for line in f:
             kv = dict(x.split("=") for x in line.split())
             engine[int(kv["seed"])] = int(kv["grok_step"])
+    if only:  # a subset of the seeds, e.g. one process per core; the summary then covers that subset
+        engine = {k: v for k, v in engine.items() if k in only}
     mine = {}
     for seed in sorted(engine):
         run = Run(root, os.path.join(root, f"seed{seed}", "weights0"), torch.float32, "torch")
@@ -307,6 +309,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--f64-steps", type=int, default=300, help="trajectory: steps of the float64 comparison")
     p.add_argument("--steps", type=int, default=None, help="trajectory: compare only the first steps in float32")
+    p.add_argument("--seeds", default=None, help="grok: only these seeds, comma-separated (to run seeds in parallel)")
     p.add_argument("--engine-form", action="store_true",
                    help="trajectory: also run the engine's former (DL4J) AdamW form")
     a = p.parse_args()
@@ -315,7 +318,7 @@ def main():
     if a.mode == "trajectory":
         trajectory(a.dir, a.f64_steps, ["torch", "engine-form"] if a.engine_form else ["torch"], a.steps)
     else:
-        grok(a.dir)
+        grok(a.dir, {int(x) for x in a.seeds.split(",")} if a.seeds else None)
 
 
 if __name__ == "__main__":
