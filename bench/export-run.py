@@ -12,20 +12,13 @@ import json
 import os
 import sys
 import urllib.parse
-import urllib.request
 
-from twophase_api import token
+from twophase_api import fetcher
 
 run, out = sys.argv[1], sys.argv[2]
 base = sys.argv[3] if len(sys.argv) > 3 else "http://localhost:8080"
 os.makedirs(out, exist_ok=True)
-
-
-def raw(path):
-    request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token()})
-    with urllib.request.urlopen(request) as response:
-        return response.read()
-
+raw = fetcher(base)
 
 for name, path in [("run.json", ""), ("phases.json", "/phases"), ("plot.svg", "/plot.svg"),
                    ("plot-all.svg", "/plot.svg?series=all")]:

@@ -14,10 +14,16 @@ def token():
         return f.read().strip()
 
 
-def getter(base):
-    """A function path -> parsed JSON of GET base + path."""
-    def get(path):
+def fetcher(base):
+    """A function path -> the bytes of GET base + path (an SVG, a CSV, a JSON body kept as is)."""
+    def fetch(path):
         request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token()})
         with urllib.request.urlopen(request) as response:
-            return json.load(response)
-    return get
+            return response.read()
+    return fetch
+
+
+def getter(base):
+    """A function path -> parsed JSON of GET base + path."""
+    fetch = fetcher(base)
+    return lambda path: json.loads(fetch(path))
