@@ -79,7 +79,9 @@ class FaultToleranceTest {
 
     @Test
     void runKilledRepeatedlyResumesFromCheckpointsAndHasEveryStepOnce() throws Exception {
-        int steps = 240;
+        // long enough that no killed worker reaches the end between the poll that sees its checkpoint and
+        // the kill (the tiny model trains ~1,000 steps/s, a poll is 200 ms)
+        int steps = 3000;
         UUID run = enqueue(steps, 20, 10);
         long lastCheckpoint = 0;
         int lastAttempt = 0;
@@ -109,10 +111,7 @@ class FaultToleranceTest {
                     + String.join("\n", output.stream().filter(l -> !l.startsWith("Added differentiated")).toList()), e);
         }
 
-        // Known open question (2 of ~7 runs on 2026-12-06): the finishing attempt sometimes equals the last
-        // killed attempt's checkpoint attempt instead of exceeding it; every step is still written once.
-        assertThat((int) runRow(run).get("attempt")).as("run %s, last killed checkpoint attempt %d", runRow(run), lastAttempt)
-                .isGreaterThanOrEqualTo(lastAttempt);
+        assertThat((int) runRow(run).get("attempt")).isGreaterThan(lastAttempt);
         assertEveryStepOnce(run, steps, 20);
         List<Matcher> resumes = output.stream().map(RESUMED::matcher).filter(Matcher::find).toList();
         assertThat(resumes).hasSizeGreaterThanOrEqualTo(3);
@@ -135,7 +134,12 @@ class FaultToleranceTest {
         assertThat(row.get("state")).isEqualTo("queued");
         assertThat(row.get("worker_id")).isNull();
         assertThat(row.get("attempt")).as("a release does not spend an attempt").isEqualTo(0);
-        assertThat(cp).isNotNull();
+        if (cp == null) {
+            // SIGTERM landed in a measurement pass (every 50 steps, before the first checkpoint at 1,000): the
+            // worker releases without a checkpoint, so the run resumes from its last one (here: the start)
+            assertThat((String) row.get("error")).startsWith("released by a stopping worker at step ");
+            return;
+        }
         long step = (long) cp.get("step");
         assertThat(step).isGreaterThanOrEqualTo(30);
         assertThat((String) row.get("error")).isEqualTo("released by a stopping worker at step " + step);
