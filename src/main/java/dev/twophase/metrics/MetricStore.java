@@ -1,5 +1,6 @@
 package dev.twophase.metrics;
 
+import dev.twophase.queue.RunLocks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -7,58 +8,71 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import javax.sql.DataSource;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * Writes metric points ({@link MetricQuery} reads them). Writes are batched through {@code unnest} arrays and
+ * Writes metric points ({@link MetricQuery} reads them): one row per series and chunk of 1,024 steps, plus
+ * the rollups that make downsampled reads independent of the series length (migrations/V8). Writes are
  * idempotent on (run, name, layer, step): re-sending a point with the same value changes nothing.
  */
 @ApplicationScoped
 public class MetricStore {
 
-    static final int ROWS_PER_STATEMENT = 10_000;
+    /** Most points bound into one statement's arrays. */
+    static final int POINTS_PER_STATEMENT = 65_536;
 
-    // The WHERE on the update makes an identical re-send a no-op (not even recorded_at moves).
-    private static final String UPSERT = """
-            INSERT INTO metric_point (run_id, name, layer, step, value)
-            SELECT ?, t.name, t.layer, t.step, t.value
-              FROM unnest(?::text[], ?::int[], ?::bigint[], ?::float8[]) AS t(name, layer, step, value)
-            ON CONFLICT (run_id, name, layer, step) DO UPDATE
-               SET value = excluded.value, recorded_at = now()
-             WHERE metric_point.value IS DISTINCT FROM excluded.value""";
+    // New series get an id; the RETURNING half answers those, the SELECT half those that existed.
+    private static final String SERIES_IDS = """
+            WITH wanted AS (SELECT * FROM unnest(?::text[], ?::int[]) AS t(name, layer)),
+                 added AS (INSERT INTO metric_series (run_id, name, layer) SELECT ?, name, layer FROM wanted
+                           ON CONFLICT (run_id, name, layer) DO NOTHING RETURNING id, name, layer)
+            SELECT id, name, layer FROM added
+            UNION ALL
+            SELECT s.id, s.name, s.layer FROM metric_series s JOIN wanted w ON s.name = w.name AND s.layer = w.layer
+             WHERE s.run_id = ?""";
 
-    // Uploads to one run wait for each other here, so their series are counted one after the other.
-    private static final String LOCK_RUN = "SELECT 1 FROM run WHERE id = ? FOR UPDATE";
+    private static final String STORED_CHUNKS = """
+            SELECT c.series_id, c.chunk, c.offsets, c.vals FROM metric_chunk c
+              JOIN unnest(?::bigint[], ?::bigint[]) AS k(series_id, chunk)
+                ON c.series_id = k.series_id AND c.chunk = k.chunk
+               FOR UPDATE OF c""";
 
-    private static final String DELETE_AFTER = "DELETE FROM metric_point WHERE run_id = ? AND step > ?";
+    private static final String WRITE_CHUNKS = """
+            INSERT INTO metric_chunk (series_id, chunk, offsets, vals)
+            SELECT series_id, chunk, array_agg(o ORDER BY o), array_agg(v ORDER BY o)
+              FROM unnest(?::bigint[], ?::bigint[], ?::int2[], ?::float8[]) AS t(series_id, chunk, o, v)
+             GROUP BY series_id, chunk
+            ON CONFLICT (series_id, chunk) DO UPDATE SET offsets = excluded.offsets, vals = excluded.vals""";
 
-    // Held until commit: the reaper (and a new claim) wait for this transaction, so points written
-    // under a lease are in before the run can change hands, and none are written after.
-    private static final String LOCK_OWNED_RUN = """
-            SELECT 1 FROM run WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running' FOR SHARE""";
+    private static final String REFRESH_ROLLUPS = "SELECT metric_rollup_refresh(?::bigint[], ?::bigint[])";
+
+    // The run's series with points, and how many of them the batch names.
+    private static final String COUNT_SERIES = """
+            SELECT count(*), count(w.name) FROM metric_series s
+              LEFT JOIN unnest(?::text[], ?::int[]) AS w(name, layer) ON s.name = w.name AND s.layer = w.layer
+             WHERE s.run_id = ? AND EXISTS (SELECT 1 FROM metric_chunk c WHERE c.series_id = s.id)""";
+
+    private static final String DELETE_AFTER = "SELECT metric_delete_after(?, ?)";
+
+    private final DataSource dataSource;
+    private final Counter pointsWritten;
+    private final Timer writeLatency;
 
     @Inject
-    DataSource dataSource;
-
-    @Inject
-    MeterRegistry registry;
-
-    private Counter pointsWritten;
-    private Timer writeLatency;
-
-    @jakarta.annotation.PostConstruct
-    void meters() {
+    public MetricStore(DataSource dataSource, MeterRegistry registry) {
+        this.dataSource = dataSource;
         pointsWritten = Counter.builder("twophase.metric.points.written")
                 .description("Metric points inserted or changed").register(registry);
         writeLatency = Timer.builder("twophase.metric.write")
@@ -71,7 +85,7 @@ public class MetricStore {
      * last value. Uploads to one run are serialised, so two of them cannot together pass the series limit.
      *
      * @param maxSeries the most series (name, layer) the run may have after the write
-     * @return rows inserted or changed (0 when everything was already stored)
+     * @return points inserted or changed (0 when everything was already stored)
      * @throws SeriesLimitException when the write would give the run more than {@code maxSeries} series
      */
     public long write(UUID runId, Collection<MetricPoint> points, int maxSeries) {
@@ -80,58 +94,18 @@ public class MetricStore {
         }
         List<MetricPoint> unique = lastValuePerKey(points);
         return writeLatency.record(() -> {
-            long changed;
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
+            try {
+                long changed = RunLocks.exclusive(dataSource, runId, c -> {
                     checkSeriesLimit(c, runId, unique, maxSeries);
-                    changed = upsert(c, runId, unique);
-                    c.commit();
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
+                    return store(c, runId, unique);
+                });
+                pointsWritten.increment(changed);
+                return changed;
             } catch (SQLException e) {
                 throw new MetricStoreException("writing " + unique.size() + " points of run " + runId + " failed: "
                         + e.getMessage(), e);
             }
-            pointsWritten.increment(changed);
-            return changed;
         });
-    }
-
-    /** Locks the run (until commit) and counts the series it would have with {@code points} added. */
-    private static void checkSeriesLimit(Connection c, UUID runId, List<MetricPoint> points, int maxSeries)
-            throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement(LOCK_RUN)) {
-            lock.setObject(1, runId);
-            lock.executeQuery().close();
-        }
-        Set<SeriesKey> series = new HashSet<>();
-        for (MetricSeries s : MetricQuery.seriesOf(c, runId)) {
-            series.add(new SeriesKey(s.name(), s.layer()));
-        }
-        int before = series.size();
-        for (MetricPoint p : points) {
-            if (series.add(new SeriesKey(p.name(), p.layer())) && series.size() > maxSeries) {
-                throw new SeriesLimitException(before, maxSeries);
-            }
-        }
-    }
-
-    /** Upserts in statements of at most {@link #ROWS_PER_STATEMENT} rows, inside the caller's transaction. */
-    private static long upsert(Connection c, UUID runId, List<MetricPoint> unique) throws SQLException {
-        long changed = 0;
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            for (int from = 0; from < unique.size(); from += ROWS_PER_STATEMENT) {
-                List<MetricPoint> chunk = unique.subList(from, Math.min(unique.size(), from + ROWS_PER_STATEMENT));
-                bind(c, ps, runId, chunk);
-                changed += ps.executeUpdate();
-            }
-        }
-        return changed;
     }
 
     /**
@@ -140,8 +114,10 @@ public class MetricStore {
      */
     public boolean writeFenced(UUID runId, String workerId, int attempt, Collection<MetricPoint> points) {
         List<MetricPoint> unique = lastValuePerKey(points);
-        return writeLatency.record(() -> fenced(runId, workerId, attempt,
-                c -> pointsWritten.increment(upsert(c, runId, unique))));
+        return writeLatency.record(() -> fenced(runId, workerId, attempt, c -> {
+            pointsWritten.increment(store(c, runId, unique));
+            return null;
+        }));
     }
 
     /**
@@ -153,76 +129,161 @@ public class MetricStore {
             try (PreparedStatement ps = c.prepareStatement(DELETE_AFTER)) {
                 ps.setObject(1, runId);
                 ps.setLong(2, step);
-                ps.executeUpdate();
+                ps.executeQuery().close();
             }
+            return null;
         });
     }
 
-    private boolean fenced(UUID runId, String workerId, int attempt, SqlWork work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = c.prepareStatement(LOCK_OWNED_RUN)) {
-                    lock.setObject(1, runId);
-                    lock.setString(2, workerId);
-                    lock.setInt(3, attempt);
-                    try (ResultSet rs = lock.executeQuery()) {
-                        if (!rs.next()) {
-                            c.rollback();
-                            return false;
-                        }
-                    }
-                }
-                work.run(c);
-                c.commit();
-                return true;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+    private boolean fenced(UUID runId, String workerId, int attempt, RunLocks.Work<?> work) {
+        try {
+            return RunLocks.fenced(dataSource, runId, workerId, attempt, work);
         } catch (SQLException e) {
             throw new MetricStoreException("fenced write for run " + runId + " failed: " + e.getMessage(), e);
         }
     }
 
-    @FunctionalInterface
-    private interface SqlWork {
-        void run(Connection connection) throws SQLException;
-    }
-
-    /** The state of a run, or empty when there is no such run. */
-    public java.util.Optional<String> runState(UUID runId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT state FROM run WHERE id = ?")) {
-            ps.setObject(1, runId);
+    /** Counts the series the run would have with {@code points} added; the caller holds the run's lock. */
+    private static void checkSeriesLimit(Connection c, UUID runId, List<MetricPoint> points, int maxSeries)
+            throws SQLException {
+        Map<SeriesKey, Boolean> incoming = new LinkedHashMap<>();
+        points.forEach(p -> incoming.put(new SeriesKey(p.name(), p.layer()), true));
+        try (PreparedStatement ps = c.prepareStatement(COUNT_SERIES)) {
+            bindSeriesKeys(c, ps, 1, incoming.keySet());
+            ps.setObject(3, runId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+                rs.next();
+                long before = rs.getLong(1);
+                if (before + incoming.size() - rs.getLong(2) > maxSeries) {
+                    throw new SeriesLimitException((int) before, maxSeries);
+                }
             }
-        } catch (SQLException e) {
-            throw new MetricStoreException("reading run " + runId + " failed: " + e.getMessage(), e);
         }
     }
 
-    private static void bind(Connection c, PreparedStatement ps, UUID runId, List<MetricPoint> chunk) throws SQLException {
-        int n = chunk.size();
-        String[] names = new String[n];
-        Integer[] layers = new Integer[n];
-        Long[] steps = new Long[n];
-        Double[] values = new Double[n];
-        for (int i = 0; i < n; i++) {
-            MetricPoint p = chunk.get(i);
-            names[i] = p.name();
-            layers[i] = p.layer();
-            steps[i] = p.step();
-            values[i] = p.value();
+    /** Merges the points into their chunks and mends the rollups, inside the caller's transaction. */
+    private static long store(Connection c, UUID runId, List<MetricPoint> unique) throws SQLException {
+        if (unique.isEmpty()) {
+            return 0;
         }
-        ps.setObject(1, runId);
-        ps.setArray(2, c.createArrayOf("text", names));
-        ps.setArray(3, c.createArrayOf("int4", layers));
-        ps.setArray(4, c.createArrayOf("int8", steps));
-        ps.setArray(5, c.createArrayOf("float8", values));
+        Map<SeriesKey, Long> ids = seriesIds(c, runId, unique);
+        List<ChunkMerge.Point> incoming = new ArrayList<>(unique.size());
+        for (MetricPoint p : unique) {
+            incoming.add(new ChunkMerge.Point(ids.get(new SeriesKey(p.name(), p.layer())), p.step(), p.value()));
+        }
+        incoming.sort(Comparator.comparingLong(ChunkMerge.Point::seriesId).thenComparingLong(ChunkMerge.Point::step));
+        Map<ChunkKey, ChunkMerge.Chunk> stored = storedChunks(c, incoming);
+        ChunkMerge merge = new ChunkMerge(incoming, (series, chunk) -> stored.get(new ChunkKey(series, chunk)));
+        List<ChunkMerge.Chunk> changed = merge.changed();
+        if (changed.isEmpty()) {
+            return 0;
+        }
+        writeChunks(c, changed);
+        try (PreparedStatement ps = c.prepareStatement(REFRESH_ROLLUPS)) {
+            ps.setArray(1, c.createArrayOf("int8", changed.stream().map(ChunkMerge.Chunk::seriesId).toArray()));
+            ps.setArray(2, c.createArrayOf("int8", changed.stream().map(ChunkMerge.Chunk::chunk).toArray()));
+            ps.executeQuery().close();
+        }
+        return merge.changedPoints();
+    }
+
+    private static Map<SeriesKey, Long> seriesIds(Connection c, UUID runId, List<MetricPoint> points)
+            throws SQLException {
+        Map<SeriesKey, Boolean> keys = new LinkedHashMap<>();
+        points.forEach(p -> keys.put(new SeriesKey(p.name(), p.layer()), true));
+        Map<SeriesKey, Long> ids = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(SERIES_IDS)) {
+            bindSeriesKeys(c, ps, 1, keys.keySet());
+            ps.setObject(3, runId);
+            ps.setObject(4, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.put(new SeriesKey(rs.getString(2), rs.getInt(3)), rs.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static Map<ChunkKey, ChunkMerge.Chunk> storedChunks(Connection c, List<ChunkMerge.Point> incoming)
+            throws SQLException {
+        Map<ChunkKey, Boolean> keys = new LinkedHashMap<>();
+        incoming.forEach(p -> keys.put(new ChunkKey(p.seriesId(), p.step() >> ChunkMerge.SHIFT), true));
+        Map<ChunkKey, ChunkMerge.Chunk> stored = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(STORED_CHUNKS)) {
+            ps.setArray(1, c.createArrayOf("int8", keys.keySet().stream().map(ChunkKey::seriesId).toArray()));
+            ps.setArray(2, c.createArrayOf("int8", keys.keySet().stream().map(ChunkKey::chunk).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ChunkMerge.Chunk chunk = new ChunkMerge.Chunk(rs.getLong(1), rs.getLong(2),
+                            shorts(rs.getArray(3)), doubles(rs.getArray(4)));
+                    stored.put(new ChunkKey(chunk.seriesId(), chunk.chunk()), chunk);
+                }
+            }
+        }
+        return stored;
+    }
+
+    /** Writes whole chunks, in statements of at most {@link #POINTS_PER_STATEMENT} points (the one chunk loop). */
+    private static void writeChunks(Connection c, List<ChunkMerge.Chunk> chunks) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(WRITE_CHUNKS)) {
+            int from = 0;
+            while (from < chunks.size()) {
+                int to = from;
+                int points = 0;
+                while (to < chunks.size() && (to == from || points + chunks.get(to).offsets().length <= POINTS_PER_STATEMENT)) {
+                    points += chunks.get(to++).offsets().length;
+                }
+                bindChunks(c, ps, chunks.subList(from, to), points);
+                ps.executeUpdate();
+                from = to;
+            }
+        }
+    }
+
+    private static void bindChunks(Connection c, PreparedStatement ps, List<ChunkMerge.Chunk> chunks, int points)
+            throws SQLException {
+        Long[] series = new Long[points];
+        Long[] chunkIds = new Long[points];
+        Short[] offsets = new Short[points];
+        Double[] values = new Double[points];
+        int i = 0;
+        for (ChunkMerge.Chunk chunk : chunks) {
+            for (int j = 0; j < chunk.offsets().length; j++, i++) {
+                series[i] = chunk.seriesId();
+                chunkIds[i] = chunk.chunk();
+                offsets[i] = chunk.offsets()[j];
+                values[i] = chunk.values()[j];
+            }
+        }
+        ps.setArray(1, c.createArrayOf("int8", series));
+        ps.setArray(2, c.createArrayOf("int8", chunkIds));
+        ps.setArray(3, c.createArrayOf("int2", offsets));
+        ps.setArray(4, c.createArrayOf("float8", values));
+    }
+
+    private static void bindSeriesKeys(Connection c, PreparedStatement ps, int index, Collection<SeriesKey> keys)
+            throws SQLException {
+        ps.setArray(index, c.createArrayOf("text", keys.stream().map(SeriesKey::name).toArray()));
+        ps.setArray(index + 1, c.createArrayOf("int4", keys.stream().map(SeriesKey::layer).toArray()));
+    }
+
+    static short[] shorts(Array array) throws SQLException {
+        Object[] boxed = (Object[]) array.getArray();
+        short[] out = new short[boxed.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) boxed[i]).shortValue();
+        }
+        return out;
+    }
+
+    static double[] doubles(Array array) throws SQLException {
+        Object[] boxed = (Object[]) array.getArray();
+        double[] out = new double[boxed.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) boxed[i]).doubleValue();
+        }
+        return out;
     }
 
     private static List<MetricPoint> lastValuePerKey(Collection<MetricPoint> points) {
@@ -236,6 +297,9 @@ public class MetricStore {
     private record Key(String name, int layer, long step) {
     }
 
-    private record SeriesKey(String name, int layer) {
+    record SeriesKey(String name, int layer) {
+    }
+
+    private record ChunkKey(long seriesId, long chunk) {
     }
 }

@@ -6,6 +6,7 @@ import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
 import dev.twophase.platform.StrictJson;
 import dev.twophase.platform.TwophaseConfig;
+import dev.twophase.queue.RunRepository;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -41,6 +42,8 @@ public class MetricsResource {
     MetricQuery metrics;
     @Inject
     TwophaseConfig config;
+    @Inject
+    RunRepository runs;
 
     /** Query result: each series downsampled to at most maxPoints points. */
     public record MetricsResponse(UUID runId, List<MetricSeries> series) {
@@ -57,8 +60,10 @@ public class MetricsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "getRunMetrics", summary = "Query series of a run",
-            description = "Series longer than maxPoints are downsampled in SQL: the first and last point and each "
-                    + "step bucket's lowest and highest value are kept. Send Accept: text/csv for CSV.")
+            description = "A step range holding more than maxPoints points is downsampled: its buckets are the aligned "
+                    + "blocks of 2^k steps, k the smallest for which the range meets at most (maxPoints - 2) / 2 blocks; "
+                    + "each bucket gives its lowest and highest point, and the first and last point of the range are "
+                    + "kept. The cost depends on maxPoints, not on the length of the series. Send Accept: text/csv for CSV.")
     @APIResponse(responseCode = "200", description = "The series",
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MetricsResponse.class)),
                     @Content(mediaType = CSV, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
@@ -150,6 +155,6 @@ public class MetricsResource {
     }
 
     private String requireRun(UUID id) {
-        return store.runState(id).orElseThrow(() -> ProblemException.notFound("no run " + id));
+        return runs.find(id).map(r -> r.state().dbName()).orElseThrow(() -> ProblemException.notFound("no run " + id));
     }
 }

@@ -22,9 +22,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class SeriesCatalog {
 
+    // A shift-40 rollup cell covers every step (migrations/V8): it holds each series' size and ends.
     private static final String SERIES = """
-            SELECT name, layer, count(*), min(step), max(step) FROM metric_point
-            WHERE run_id = ? GROUP BY name, layer ORDER BY name, layer""";
+            SELECT s.name, s.layer, r.n, r.first_step, r.last_step
+              FROM metric_series s JOIN metric_rollup r ON r.series_id = s.id AND r.shift = 40 AND r.cell = 0
+             WHERE s.run_id = ? ORDER BY s.name, s.layer""";
 
     /**
      * One series.
@@ -36,10 +38,14 @@ public class SeriesCatalog {
                                      description = "the measure's parameters from the stored spec") ObjectNode parameters) {
     }
 
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+
     @Inject
-    DataSource dataSource;
-    @Inject
-    ObjectMapper json;
+    public SeriesCatalog(DataSource dataSource, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.json = json;
+    }
 
     /** Empty when there is no such run. */
     public Optional<List<SeriesInfo>> list(UUID runId) {

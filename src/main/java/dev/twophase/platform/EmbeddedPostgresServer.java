@@ -174,6 +174,12 @@ public final class EmbeddedPostgresServer {
                     .setServerConfig("listen_addresses", "localhost")
                     .setServerConfig("unix_socket_directories", "")
                     .setServerConfig("password_encryption", "scram-sha-256")
+                    // zonky starts the server with -F (fsync off) and synchronous_commit=off, test settings
+                    // under which an OS crash or power loss can corrupt the cluster; these -c options come
+                    // after -F on the command line and win. A temporary test cluster keeps the fast ones.
+                    .setServerConfig("fsync", settings.ephemeral() ? "off" : "on")
+                    .setServerConfig("full_page_writes", settings.ephemeral() ? "off" : "on")
+                    .setServerConfig("synchronous_commit", settings.ephemeral() ? "off" : "on")
                     // initdb of a new cluster: password authentication from the start (last -A wins).
                     .setLocaleConfig("auth", "scram-sha-256")
                     .setLocaleConfig("pwfile", pwfile.toString())

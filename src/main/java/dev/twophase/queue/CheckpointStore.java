@@ -19,33 +19,35 @@ public class CheckpointStore {
     public record Checkpoint(long step, String engine, byte[] state) {
     }
 
-    // Inserts only while (worker, attempt) holds the lease; FOR SHARE keeps the run from changing
-    // hands until the checkpoint is committed.
     private static final String SAVE = """
-            INSERT INTO checkpoint (run_id, step, attempt, worker_id, engine, state)
-            SELECT r.id, ?, r.attempt, r.worker_id, ?, ?
-              FROM run r
-             WHERE r.id = ? AND r.worker_id = ? AND r.attempt = ? AND r.state = 'running'
-               FOR SHARE
+            INSERT INTO checkpoint (run_id, step, attempt, worker_id, engine, state) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_id) DO UPDATE
                SET step = excluded.step, attempt = excluded.attempt, worker_id = excluded.worker_id,
                    engine = excluded.engine, state = excluded.state, created_at = now()""";
 
     private static final String LOAD = "SELECT step, engine, state FROM checkpoint WHERE run_id = ?";
 
+    private final DataSource dataSource;
+
     @Inject
-    DataSource dataSource;
+    public CheckpointStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
 
     /** Saves (replaces) the run's checkpoint; false when this worker no longer holds the lease. */
     public boolean save(ClaimedRun run, long step, String engine, byte[] state) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SAVE)) {
-            ps.setLong(1, step);
-            ps.setString(2, engine);
-            ps.setBytes(3, state);
-            ps.setObject(4, run.runId());
-            ps.setString(5, run.workerId());
-            ps.setInt(6, run.attempt());
-            return ps.executeUpdate() == 1;
+        try {
+            return RunLocks.fenced(dataSource, run.runId(), run.workerId(), run.attempt(), c -> {
+                try (PreparedStatement ps = c.prepareStatement(SAVE)) {
+                    ps.setObject(1, run.runId());
+                    ps.setLong(2, step);
+                    ps.setInt(3, run.attempt());
+                    ps.setString(4, run.workerId());
+                    ps.setString(5, engine);
+                    ps.setBytes(6, state);
+                    return ps.executeUpdate();
+                }
+            });
         } catch (SQLException e) {
             throw new QueueException("saving the checkpoint of run " + run.runId() + " failed: " + e.getMessage(), e);
         }

@@ -28,7 +28,7 @@ class MetricUploadTest {
     DataSource dataSource;
 
     /**
-     * Item 5: one request, one transaction. The points are written in statements of 10,000 rows; a
+     * Item 5: one request, one transaction. The points are written in statements of at most 65,536; a
      * failure in a later statement (here a value the table's CHECK refuses, standing in for a connection
      * cut by kill -9) must leave none of the earlier ones behind.
      */
@@ -36,16 +36,18 @@ class MetricUploadTest {
     void anUploadIsStoredCompletelyOrNotAtAll() throws SQLException {
         UUID run = externalRun("upload-atomic");
         List<MetricPoint> points = new ArrayList<>();
-        for (int step = 0; step < 25_000; step++) {
-            points.add(new MetricPoint("train_loss", 0, step, step == 15_000 ? Double.NaN : 1.0 / (1 + step)));
+        for (int step = 0; step < 100_000; step++) {
+            points.add(new MetricPoint("train_loss", 0, step, step == 90_000 ? Double.NaN : 1.0 / (1 + step)));
         }
+        assertThat(points.size()).isGreaterThan(MetricStore.POINTS_PER_STATEMENT);
         assertThatThrownBy(() -> store.write(run, points, 1000)).isInstanceOf(MetricStoreException.class)
-                .hasMessageContaining("metric_point_finite");
+                .hasMessageContaining("metric_chunk_finite");
         assertThat(pointCount(run)).isZero();
 
-        points.set(15_000, new MetricPoint("train_loss", 0, 15_000, 0.5));
-        assertThat(store.write(run, points, 1000)).isEqualTo(25_000);
-        assertThat(pointCount(run)).isEqualTo(25_000);
+        points.set(90_000, new MetricPoint("train_loss", 0, 90_000, 0.5));
+        assertThat(store.write(run, points, 1000)).isEqualTo(100_000);
+        assertThat(pointCount(run)).isEqualTo(100_000);
+        assertThat(store.write(run, points, 1000)).as("an identical re-send changes nothing").isZero();
     }
 
     /** Item 10: a step is an integer in JSON, also where a double would print in exponent notation. */

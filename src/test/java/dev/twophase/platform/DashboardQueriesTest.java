@@ -74,16 +74,30 @@ class DashboardQueriesTest {
                                      steps_per_second, started_at, finished_at)
                     VALUES (?, ?, 0, '{"task": {"type": "modular", "modulus": 97}, "model": {"layers": 2}}',
                             'succeeded', 'cpu', 1, 1000, 1000, 123.4, now(), now())""", run, experiment);
+            // The service's own write path (chunks and rollups, migrations/V8), inside this transaction.
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO metric_point (run_id, name, layer, step, value)
-                    SELECT ?, * FROM unnest(?::text[], ?::int[], ?::bigint[], ?::float8[])""")) {
+                    INSERT INTO metric_series (run_id, name, layer) SELECT DISTINCT ?::uuid, * FROM unnest(?::text[], ?::int[])""")) {
                 ps.setObject(1, run);
                 ps.setArray(2, c.createArrayOf("text", names.toArray()));
                 ps.setArray(3, c.createArrayOf("int4", layers.toArray()));
-                ps.setArray(4, c.createArrayOf("int8", steps.toArray()));
-                ps.setArray(5, c.createArrayOf("float8", values.toArray()));
                 ps.executeUpdate();
             }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO metric_chunk (series_id, chunk, offsets, vals)
+                    SELECT s.id, t.step >> 10, array_agg((t.step & 1023)::int2 ORDER BY t.step), array_agg(t.value ORDER BY t.step)
+                      FROM unnest(?::text[], ?::int[], ?::bigint[], ?::float8[]) t(name, layer, step, value)
+                      JOIN metric_series s ON s.run_id = ? AND s.name = t.name AND s.layer = t.layer
+                     GROUP BY s.id, t.step >> 10""")) {
+                ps.setArray(1, c.createArrayOf("text", names.toArray()));
+                ps.setArray(2, c.createArrayOf("int4", layers.toArray()));
+                ps.setArray(3, c.createArrayOf("int8", steps.toArray()));
+                ps.setArray(4, c.createArrayOf("float8", values.toArray()));
+                ps.setObject(5, run);
+                ps.executeUpdate();
+            }
+            update(c, """
+                    SELECT metric_rollup_refresh(array_agg(c.series_id), array_agg(c.chunk))
+                      FROM metric_chunk c JOIN metric_series s ON s.id = c.series_id WHERE s.run_id = ?""", run);
             update(c, """
                     INSERT INTO phase_event (run_id, kind, metric, layer, step, step_low, step_high, value, rule)
                     VALUES (?, 'fitting_end', 'train_acc', 0, 300, 250, 350, 1.0, 'train_acc >= 0.99'),
@@ -170,10 +184,14 @@ class DashboardQueriesTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(times).containsExactly(200L, 300L, 400L, 500L, 600L);
 
-        // A 200 s interval averages steps 200 and 300 into the bucket at 200.
-        List<Map<String, Object>> grouped = run(accuracy, List.of("1", "2"), new GrafanaSql.Range(0, 1_000_000, 200));
-        assertThat(grouped).hasSize(2 * 6);
-        assertThat(value(grouped, "train_acc", 200)).isCloseTo((trainAcc(200) + trainAcc(300)) / 2, within(1e-12));
+        // Steps 0..1000 at a 250 s interval ask metric_downsample for 2 * 1000 / 250 = 8 points: buckets of
+        // 512 steps, each giving its lowest and highest point (ties: the earliest lowest, the latest highest),
+        // plus the first and last step.
+        List<Map<String, Object>> sampled = run(accuracy, List.of("1", "2"), new GrafanaSql.Range(0, 1000, 250));
+        assertThat(sampled.stream().filter(r -> "train_acc".equals(r.get("metric")))
+                .map(r -> ((Number) r.get("time")).longValue())).containsExactly(0L, 500L, 600L, 1000L);
+        assertThat(value(sampled, "train_acc", 0)).isZero();
+        assertThat(value(sampled, "train_acc", 500)).isEqualTo(1.0);
     }
 
     @Test
@@ -246,7 +264,7 @@ class DashboardQueriesTest {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
-            ps.executeUpdate();
+            ps.execute();
         }
     }
 }

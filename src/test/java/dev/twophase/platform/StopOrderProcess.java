@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,11 +37,8 @@ public final class StopOrderProcess {
 
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         RunQueue queue = WorkerProcess.inject(new RunQueue(), db, registry);
-        MetricStore store = WorkerProcess.inject(new MetricStore(), db, registry);
-        Method meters = MetricStore.class.getDeclaredMethod("meters");
-        meters.setAccessible(true);
-        meters.invoke(store);
-        CheckpointStore checkpoints = WorkerProcess.inject(new CheckpointStore(), db, registry);
+        MetricStore store = new MetricStore(db, registry);
+        CheckpointStore checkpoints = new CheckpointStore(db);
         var config = WorkerProcess.workerConfig(1000, Duration.ofSeconds(30));
         Worker worker = new Worker("stop-order", queue, store, checkpoints, WorkerProcess.engines(), config,
                 WorkerProcess.queueConfig(), registry, new ObjectMapper());

@@ -13,7 +13,6 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,11 +47,8 @@ class DatabaseRolesTest {
             PGSimpleDataSource worker = dataSource(pg, "twophase_worker", "change-me-worker");
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             RunQueue queue = WorkerProcess.inject(new RunQueue(), worker);
-            MetricStore store = WorkerProcess.inject(new MetricStore(), worker, registry);
-            Method meters = MetricStore.class.getDeclaredMethod("meters");
-            meters.setAccessible(true);
-            meters.invoke(store);
-            CheckpointStore checkpoints = WorkerProcess.inject(new CheckpointStore(), worker);
+            MetricStore store = new MetricStore(worker, registry);
+            CheckpointStore checkpoints = new CheckpointStore(worker);
             ClaimedRun claimed = queue.claim("w", "gpu", Duration.ofMinutes(1)).orElseThrow();
             assertThat(claimed.runId()).isEqualTo(run);
             assertThat(queue.heartbeat(claimed, 3, 1.0, Duration.ofMinutes(1))).isEqualTo(Heartbeat.OWNED);
@@ -74,7 +70,7 @@ class DatabaseRolesTest {
             }
             assertThatThrownBy(() -> {
                 try (Connection c = grafana.getConnection(); Statement s = c.createStatement()) {
-                    s.execute("DELETE FROM metric_point");
+                    s.execute("DELETE FROM metric_chunk");
                 }
             }).isInstanceOf(SQLException.class).hasMessageContaining("read-only transaction");
             assertDenied(grafana, "SELECT * FROM api_token");

@@ -46,7 +46,7 @@ class ResumedRunStepTest {
                         + "', '" + experiment + "', '{}', 'queued', 'cpu', 1000)");
             }
             RunQueue queue = WorkerProcess.inject(new RunQueue(), db);
-            CheckpointStore checkpoints = WorkerProcess.inject(new CheckpointStore(), db);
+            CheckpointStore checkpoints = new CheckpointStore(db);
             RunRepository runs = WorkerProcess.inject(new RunRepository(), db);
 
             // Attempt 1 checkpoints step 200, reports step 260 and dies: its lease expires.

@@ -15,7 +15,6 @@ import org.postgresql.ds.PGSimpleDataSource;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -40,11 +39,8 @@ public final class WorkerProcess {
         db.setSocketTimeout(10);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         RunQueue queue = inject(new RunQueue(), db, registry);
-        MetricStore store = inject(new MetricStore(), db, registry);
-        Method meters = MetricStore.class.getDeclaredMethod("meters");
-        meters.setAccessible(true);
-        meters.invoke(store);
-        CheckpointStore checkpoints = inject(new CheckpointStore(), db, registry);
+        MetricStore store = new MetricStore(db, registry);
+        CheckpointStore checkpoints = new CheckpointStore(db);
         TwophaseConfig.Worker config = workerConfig(Integer.parseInt(args[2]), Duration.ofSeconds(Long.parseLong(args[3])));
         Worker worker = new Worker(args[1], queue, store, checkpoints, engines(), config, queueConfig(), registry,
                 new ObjectMapper());
