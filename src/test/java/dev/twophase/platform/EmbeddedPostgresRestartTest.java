@@ -81,7 +81,7 @@ class EmbeddedPostgresRestartTest {
         assertThat(EmbeddedPostgresServer.current()).isEmpty();
     }
 
-    /** Issue 18, item 6: pg_hba was trust, so any local account was superuser without a password. */
+    /** Issue 18, item 6: pg_hba was trust, so any local account was superuser without a password. Issue 15: fsync on. */
     @Test
     void theServerWantsThePasswordKeptBesideItsDataAndListensOnLoopbackOnly() throws Exception {
         Path dataDir = tmp.resolve("pg");
@@ -96,6 +96,10 @@ class EmbeddedPostgresRestartTest {
             assertThat(show(s, "listen_addresses")).isEqualTo("localhost");
             assertThat(show(s, "unix_socket_directories")).isEmpty();
             assertThat(show(s, "password_encryption")).isEqualTo("scram-sha-256");
+            // Issue 15: durable, not zonky's test settings (-F, synchronous_commit=off).
+            assertThat(show(s, "fsync")).isEqualTo("on");
+            assertThat(show(s, "full_page_writes")).isEqualTo("on");
+            assertThat(show(s, "synchronous_commit")).isEqualTo("on");
         }
         assertThat(Files.readAllLines(dataDir.resolve("pg_hba.conf")))
                 .noneMatch(l -> !l.startsWith("#") && l.trim().endsWith("trust"));
