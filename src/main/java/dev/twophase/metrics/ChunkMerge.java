@@ -26,7 +26,7 @@ final class ChunkMerge {
     private long changedPoints;
 
     /**
-     * @param incoming points sorted by (seriesId, step), each step at most once per series
+     * @param incoming points sorted by (seriesId, step), in arrival order within a step
      * @param stored   the stored chunk of (seriesId, chunk), or null
      */
     ChunkMerge(List<Point> incoming, StoredChunks stored) {
@@ -60,7 +60,8 @@ final class ChunkMerge {
     }
 
     private void merge(long seriesId, long chunk, List<Point> points, Chunk old) {
-        // Offsets index a dense scratch row: a chunk holds at most 1,024 steps.
+        // Offsets index dense scratch rows: a chunk holds at most 1,024 steps. A step sent twice keeps
+        // its last value (the points are in arrival order within a step) and counts once.
         double[] value = new double[STEPS];
         boolean[] present = new boolean[STEPS];
         if (old != null) {
@@ -69,27 +70,29 @@ final class ChunkMerge {
                 value[old.offsets()[i]] = old.values()[i];
             }
         }
-        long before = changedPoints;
+        boolean[] wasPresent = present.clone();
+        double[] oldValue = value.clone();
         for (Point p : points) {
             int offset = (int) (p.step() - (chunk << SHIFT));
-            if (!present[offset] || value[offset] != p.value()) {
-                changedPoints++;
-            }
             present[offset] = true;
             value[offset] = p.value();
         }
-        if (changedPoints == before) {
-            return;
-        }
+        long changedHere = 0;
         short[] offsets = new short[STEPS];
         double[] values = new double[STEPS];
         int n = 0;
         for (int o = 0; o < STEPS; o++) {
             if (present[o]) {
+                if (!wasPresent[o] || oldValue[o] != value[o]) {
+                    changedHere++;
+                }
                 offsets[n] = (short) o;
                 values[n++] = value[o];
             }
         }
-        changed.add(new Chunk(seriesId, chunk, Arrays.copyOf(offsets, n), Arrays.copyOf(values, n)));
+        if (changedHere > 0) {
+            changedPoints += changedHere;
+            changed.add(new Chunk(seriesId, chunk, Arrays.copyOf(offsets, n), Arrays.copyOf(values, n)));
+        }
     }
 }

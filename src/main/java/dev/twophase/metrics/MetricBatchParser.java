@@ -1,7 +1,14 @@
 package dev.twophase.metrics;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twophase.platform.FieldError;
+import dev.twophase.platform.StrictJson;
+
+import java.io.IOException;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,7 +28,91 @@ final class MetricBatchParser {
     record Parsed(List<MetricPoint> points, List<FieldError> errors) {
     }
 
+    // Duplicate keys and trailing tokens fail the fast path, as they fail StrictJson.
+    private static final JsonFactory STREAMING = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
+
     private MetricBatchParser() {
+    }
+
+    /**
+     * Parses a request body. A well-formed batch is read in one streaming pass without building a tree;
+     * anything else (malformed JSON, an unknown field, a bad value) is read again by {@link StrictJson} and
+     * {@link #parse(JsonNode, int)}, so every error reads exactly as there.
+     */
+    static Parsed parse(String body, int maxPoints) {
+        List<MetricPoint> points = body == null ? null : wellFormed(body, maxPoints);
+        return points != null ? new Parsed(points, List.of()) : parse(StrictJson.parse(body), maxPoints);
+    }
+
+    /** The points of a batch with nothing to report, or null at the first thing the slow path must explain. */
+    private static List<MetricPoint> wellFormed(String body, int maxPoints) {
+        try (JsonParser p = STREAMING.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME
+                    || !"points".equals(p.currentName()) || p.nextToken() != JsonToken.START_ARRAY) {
+                return null;
+            }
+            List<MetricPoint> points = new ArrayList<>();
+            Names names = new Names();
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                MetricPoint point = point(p, names);
+                if (point == null || points.size() == maxPoints) {
+                    return null;
+                }
+                points.add(point);
+            }
+            boolean closed = p.currentToken() == JsonToken.END_ARRAY && p.nextToken() == JsonToken.END_OBJECT
+                    && p.nextToken() == null;
+            return closed ? points : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static MetricPoint point(JsonParser p, Names names) throws IOException {
+        String name = null;
+        long layer = 0;
+        long step = -1;
+        double value = Double.NaN;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "name" -> name = v == JsonToken.VALUE_STRING ? names.valid(p.getText()) : null;
+                case "layer" -> layer = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : v == JsonToken.VALUE_NULL ? 0 : -1;
+                case "step" -> step = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                case "value" -> value = v.isNumeric() ? p.getDoubleValue() : Double.NaN;
+                default -> {
+                    return null;
+                }
+            }
+        }
+        boolean valid = name != null && layer >= 0 && layer <= MAX_LAYER && step >= 0 && step <= MAX_STEP
+                && Double.isFinite(value);
+        return valid ? new MetricPoint(name, (int) layer, step, value) : null;
+    }
+
+    /** Checks each distinct name once and hands back one instance of it, so its hash is computed once. */
+    private static final class Names {
+        private final List<String> seen = new ArrayList<>();
+
+        String valid(String name) {
+            for (int i = seen.size() - 1; i >= 0; i--) {
+                if (seen.get(i).equals(name)) {
+                    return seen.get(i);
+                }
+            }
+            if (!NAME.matcher(name).matches()) {
+                return null;
+            }
+            if (seen.size() == 64) {
+                seen.remove(0);
+            }
+            seen.add(name);
+            return name;
+        }
     }
 
     static Parsed parse(JsonNode body, int maxPoints) {

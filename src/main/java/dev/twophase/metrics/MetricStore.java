@@ -92,17 +92,17 @@ public class MetricStore {
         if (points.isEmpty()) {
             return 0;
         }
-        List<MetricPoint> unique = lastValuePerKey(points);
+        List<MetricPoint> batch = List.copyOf(points);
         return writeLatency.record(() -> {
             try {
                 long changed = RunLocks.exclusive(dataSource, runId, c -> {
-                    checkSeriesLimit(c, runId, unique, maxSeries);
-                    return store(c, runId, unique);
+                    checkSeriesLimit(c, runId, batch, maxSeries);
+                    return store(c, runId, batch);
                 });
                 pointsWritten.increment(changed);
                 return changed;
             } catch (SQLException e) {
-                throw new MetricStoreException("writing " + unique.size() + " points of run " + runId + " failed: "
+                throw new MetricStoreException("writing " + batch.size() + " points of run " + runId + " failed: "
                         + e.getMessage(), e);
             }
         });
@@ -113,9 +113,9 @@ public class MetricStore {
      * when (workerId, attempt) no longer holds it, so a worker that lost its lease cannot add points.
      */
     public boolean writeFenced(UUID runId, String workerId, int attempt, Collection<MetricPoint> points) {
-        List<MetricPoint> unique = lastValuePerKey(points);
+        List<MetricPoint> batch = List.copyOf(points);
         return writeLatency.record(() -> fenced(runId, workerId, attempt, c -> {
-            pointsWritten.increment(store(c, runId, unique));
+            pointsWritten.increment(store(c, runId, batch));
             return null;
         }));
     }
@@ -161,14 +161,17 @@ public class MetricStore {
         }
     }
 
-    /** Merges the points into their chunks and mends the rollups, inside the caller's transaction. */
-    private static long store(Connection c, UUID runId, List<MetricPoint> unique) throws SQLException {
-        if (unique.isEmpty()) {
+    /**
+     * Merges the points into their chunks and mends the rollups, inside the caller's transaction. A key sent
+     * twice keeps its last value: the sort is stable, so arrival order survives within a step.
+     */
+    private static long store(Connection c, UUID runId, List<MetricPoint> points) throws SQLException {
+        if (points.isEmpty()) {
             return 0;
         }
-        Map<SeriesKey, Long> ids = seriesIds(c, runId, unique);
-        List<ChunkMerge.Point> incoming = new ArrayList<>(unique.size());
-        for (MetricPoint p : unique) {
+        Map<SeriesKey, Long> ids = seriesIds(c, runId, points);
+        List<ChunkMerge.Point> incoming = new ArrayList<>(points.size());
+        for (MetricPoint p : points) {
             incoming.add(new ChunkMerge.Point(ids.get(new SeriesKey(p.name(), p.layer())), p.step(), p.value()));
         }
         incoming.sort(Comparator.comparingLong(ChunkMerge.Point::seriesId).thenComparingLong(ChunkMerge.Point::step));
@@ -207,12 +210,17 @@ public class MetricStore {
 
     private static Map<ChunkKey, ChunkMerge.Chunk> storedChunks(Connection c, List<ChunkMerge.Point> incoming)
             throws SQLException {
-        Map<ChunkKey, Boolean> keys = new LinkedHashMap<>();
-        incoming.forEach(p -> keys.put(new ChunkKey(p.seriesId(), p.step() >> ChunkMerge.SHIFT), true));
+        List<ChunkKey> keys = new ArrayList<>();  // incoming is sorted: each chunk's points are adjacent
+        for (ChunkMerge.Point p : incoming) {
+            ChunkKey key = new ChunkKey(p.seriesId(), p.step() >> ChunkMerge.SHIFT);
+            if (keys.isEmpty() || !keys.get(keys.size() - 1).equals(key)) {
+                keys.add(key);
+            }
+        }
         Map<ChunkKey, ChunkMerge.Chunk> stored = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(STORED_CHUNKS)) {
-            ps.setArray(1, c.createArrayOf("int8", keys.keySet().stream().map(ChunkKey::seriesId).toArray()));
-            ps.setArray(2, c.createArrayOf("int8", keys.keySet().stream().map(ChunkKey::chunk).toArray()));
+            ps.setArray(1, c.createArrayOf("int8", keys.stream().map(ChunkKey::seriesId).toArray()));
+            ps.setArray(2, c.createArrayOf("int8", keys.stream().map(ChunkKey::chunk).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ChunkMerge.Chunk chunk = new ChunkMerge.Chunk(rs.getLong(1), rs.getLong(2),
@@ -284,17 +292,6 @@ public class MetricStore {
             out[i] = ((Number) boxed[i]).doubleValue();
         }
         return out;
-    }
-
-    private static List<MetricPoint> lastValuePerKey(Collection<MetricPoint> points) {
-        Map<Key, MetricPoint> byKey = new LinkedHashMap<>();
-        for (MetricPoint p : points) {
-            byKey.put(new Key(p.name(), p.layer(), p.step()), p);
-        }
-        return new ArrayList<>(byKey.values());
-    }
-
-    private record Key(String name, int layer, long step) {
     }
 
     record SeriesKey(String name, int layer) {

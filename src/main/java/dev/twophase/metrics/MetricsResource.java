@@ -4,7 +4,6 @@ import dev.twophase.platform.ApiDocumentation;
 import dev.twophase.platform.FieldError;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
-import dev.twophase.platform.StrictJson;
 import dev.twophase.platform.TwophaseConfig;
 import dev.twophase.queue.RunRepository;
 import jakarta.inject.Inject;
@@ -137,7 +136,7 @@ public class MetricsResource {
                                  String body) {
         UUID id = RequestParameters.uuid("runId", runId);
         String state = requireRun(id);
-        MetricBatchParser.Parsed parsed = MetricBatchParser.parse(StrictJson.parse(body),
+        MetricBatchParser.Parsed parsed = MetricBatchParser.parse(body,
                 config.limits().maxPointsPerRequest());
         if (!parsed.errors().isEmpty()) {
             throw ProblemException.badRequest("the metric batch has problems", parsed.errors());
