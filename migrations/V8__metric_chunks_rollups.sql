@@ -52,20 +52,17 @@ CREATE TABLE metric_rollup (
     CONSTRAINT metric_rollup_shift_known CHECK (shift BETWEEN 8 AND 40)
 );
 
--- Recomputes every rollup cell that contains one of the given chunks, finest first: shift 8 from the
--- chunks' arrays, each coarser shift from its two children. A cell left without points is removed.
+-- Recomputes every rollup cell of shift p_from..40 that contains one of the given chunks, finest first:
+-- shift 8 from the chunks' arrays, each coarser shift from its two children. Writes only add or change
+-- points, so a cell never empties here; metric_delete_after removes the cells it empties itself.
 -- Steps travel as float8 inside the [value, step] pairs; exact, as steps stay below 2^53.
-CREATE FUNCTION metric_rollup_refresh(p_series bigint[], p_chunks bigint[]) RETURNS void
+-- (MetricStore computes shift 8 from the chunks it has just merged and starts at 9.)
+CREATE FUNCTION metric_rollup_refresh(p_series bigint[], p_chunks bigint[], p_from integer DEFAULT 8) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     s integer;
 BEGIN
-    FOR s IN 8..40 LOOP
-        DELETE FROM metric_rollup r
-         USING (SELECT DISTINCT k.series_id, g.cell
-                  FROM unnest(p_series, p_chunks) k(series_id, chunk),
-                       generate_series((k.chunk << 10) >> s, (((k.chunk + 1) << 10) - 1) >> s) g(cell)) a
-         WHERE r.series_id = a.series_id AND r.shift = s AND r.cell = a.cell;
+    FOR s IN greatest(p_from, 8)..40 LOOP
         IF s = 8 THEN
             INSERT INTO metric_rollup
             SELECT series_id, 8, cell, n, f[1]::bigint, f[2], l[1]::bigint, l[2], lo[2]::bigint, lo[1], hi[2]::bigint, hi[1]
@@ -77,7 +74,12 @@ BEGIN
                       FROM (SELECT DISTINCT * FROM unnest(p_series, p_chunks)) k(series_id, chunk)
                       JOIN metric_chunk c ON c.series_id = k.series_id AND c.chunk = k.chunk
                      CROSS JOIN LATERAL unnest(c.offsets, c.vals) p(o, v)
-                     GROUP BY c.series_id, c.chunk, p.o >> 8) t;
+                     GROUP BY c.series_id, c.chunk, p.o >> 8) t
+            ON CONFLICT (series_id, shift, cell) DO UPDATE
+               SET n = excluded.n, first_step = excluded.first_step, first_value = excluded.first_value,
+                   last_step = excluded.last_step, last_value = excluded.last_value,
+                   min_step = excluded.min_step, min_value = excluded.min_value,
+                   max_step = excluded.max_step, max_value = excluded.max_value;
         ELSE
             INSERT INTO metric_rollup
             SELECT series_id, s, cell, n, f[1]::bigint, f[2], l[1]::bigint, l[2], lo[2]::bigint, lo[1], hi[2]::bigint, hi[1]
@@ -91,7 +93,12 @@ BEGIN
                                    generate_series((k.chunk << 10) >> s, (((k.chunk + 1) << 10) - 1) >> s) g(cell)) a
                       JOIN metric_rollup r ON r.series_id = a.series_id AND r.shift = s - 1
                                           AND r.cell BETWEEN a.cell * 2 AND a.cell * 2 + 1
-                     GROUP BY r.series_id, a.cell) t;
+                     GROUP BY r.series_id, a.cell) t
+            ON CONFLICT (series_id, shift, cell) DO UPDATE
+               SET n = excluded.n, first_step = excluded.first_step, first_value = excluded.first_value,
+                   last_step = excluded.last_step, last_value = excluded.last_value,
+                   min_step = excluded.min_step, min_value = excluded.min_value,
+                   max_step = excluded.max_step, max_value = excluded.max_value;
         END IF;
     END LOOP;
 END $$;
@@ -220,7 +227,8 @@ BEGIN
              GROUP BY c2.series_id) t
      WHERE c.series_id = t.series_id AND c.chunk = p_step >> 10
        AND cardinality(c.offsets) <> cardinality(t.offsets);
-    DELETE FROM metric_rollup WHERE series_id = ANY (ids) AND cell > p_step >> shift;
+    -- Cells after the step go; those holding it are rebuilt from what is left (and stay gone if nothing is).
+    DELETE FROM metric_rollup WHERE series_id = ANY (ids) AND cell >= p_step >> shift;
     PERFORM metric_rollup_refresh(ids, array_fill(p_step >> 10, ARRAY[cardinality(ids)]));
 END $$;
 

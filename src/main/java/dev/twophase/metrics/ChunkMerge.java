@@ -14,8 +14,45 @@ final class ChunkMerge {
     static final int SHIFT = 10;
     static final int STEPS = 1 << SHIFT;
 
+    /** Steps per finest rollup cell (shift 8 in metric_rollup): four cells to a chunk. */
+    static final int CELL_SHIFT = 8;
+
     /** The points of one series in steps [chunk * 1024, chunk * 1024 + 1023]: ascending offsets and values. */
     record Chunk(long seriesId, long chunk, short[] offsets, double[] values) {
+
+        /**
+         * The chunk's non-empty shift-8 rollup cells, as metric_rollup_refresh makes them: the lowest value
+         * with its earliest step, the highest with its latest.
+         */
+        List<Cell> cells() {
+            List<Cell> cells = new ArrayList<>(4);
+            int i = 0;
+            while (i < offsets.length) {
+                int cell = offsets[i] >> CELL_SHIFT;
+                int first = i;
+                int low = i;
+                int high = i;
+                while (i < offsets.length && offsets[i] >> CELL_SHIFT == cell) {
+                    if (values[i] < values[low]) {
+                        low = i;
+                    }
+                    if (values[i] >= values[high]) {
+                        high = i;
+                    }
+                    i++;
+                }
+                long base = chunk << SHIFT;
+                cells.add(new Cell(seriesId, (chunk << (SHIFT - CELL_SHIFT)) + cell, i - first,
+                        base + offsets[first], values[first], base + offsets[i - 1], values[i - 1],
+                        base + offsets[low], values[low], base + offsets[high], values[high]));
+            }
+            return cells;
+        }
+    }
+
+    /** One shift-8 rollup cell: its point count and its first, last, lowest and highest point. */
+    record Cell(long seriesId, long cell, long n, long firstStep, double firstValue, long lastStep, double lastValue,
+                long minStep, double minValue, long maxStep, double maxValue) {
     }
 
     /** One incoming point of a series identified by its id. */

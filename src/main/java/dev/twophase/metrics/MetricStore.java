@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.postgresql.PGConnection;
 
 import javax.sql.DataSource;
 import java.sql.Array;
@@ -30,8 +31,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class MetricStore {
 
-    /** Most points bound into one statement's arrays. */
-    static final int POINTS_PER_STATEMENT = 65_536;
+    /** Most chunk rows sent in one JDBC batch (up to 64 Ki points). */
+    static final int CHUNKS_PER_BATCH = 64;
 
     // New series get an id; the RETURNING half answers those, the SELECT half those that existed.
     private static final String SERIES_IDS = """
@@ -49,14 +50,20 @@ public class MetricStore {
                 ON c.series_id = k.series_id AND c.chunk = k.chunk
                FOR UPDATE OF c""";
 
-    private static final String WRITE_CHUNKS = """
-            INSERT INTO metric_chunk (series_id, chunk, offsets, vals)
-            SELECT series_id, chunk, array_agg(o ORDER BY o), array_agg(v ORDER BY o)
-              FROM unnest(?::bigint[], ?::bigint[], ?::int2[], ?::float8[]) AS t(series_id, chunk, o, v)
-             GROUP BY series_id, chunk
+    private static final String WRITE_CHUNK = """
+            INSERT INTO metric_chunk (series_id, chunk, offsets, vals) VALUES (?, ?, ?, ?)
             ON CONFLICT (series_id, chunk) DO UPDATE SET offsets = excluded.offsets, vals = excluded.vals""";
 
-    private static final String REFRESH_ROLLUPS = "SELECT metric_rollup_refresh(?::bigint[], ?::bigint[])";
+    private static final String WRITE_CELL = """
+            INSERT INTO metric_rollup VALUES (?, 8, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (series_id, shift, cell) DO UPDATE
+               SET n = excluded.n, first_step = excluded.first_step, first_value = excluded.first_value,
+                   last_step = excluded.last_step, last_value = excluded.last_value,
+                   min_step = excluded.min_step, min_value = excluded.min_value,
+                   max_step = excluded.max_step, max_value = excluded.max_value""";
+
+    // Shift 8 is written from the merged chunks above; the SQL builds the coarser shifts from it.
+    private static final String REFRESH_ROLLUPS = "SELECT metric_rollup_refresh(?::bigint[], ?::bigint[], 9)";
 
     // The run's series with points, and how many of them the batch names.
     private static final String COUNT_SERIES = """
@@ -87,6 +94,7 @@ public class MetricStore {
      * @param maxSeries the most series (name, layer) the run may have after the write
      * @return points inserted or changed (0 when everything was already stored)
      * @throws SeriesLimitException when the write would give the run more than {@code maxSeries} series
+     * @throws NoSuchRunException   when the run does not exist (any more)
      */
     public long write(UUID runId, Collection<MetricPoint> points, int maxSeries) {
         if (points.isEmpty()) {
@@ -98,7 +106,7 @@ public class MetricStore {
                 long changed = RunLocks.exclusive(dataSource, runId, c -> {
                     checkSeriesLimit(c, runId, batch, maxSeries);
                     return store(c, runId, batch);
-                });
+                }).orElseThrow(() -> new NoSuchRunException(runId));
                 pointsWritten.increment(changed);
                 return changed;
             } catch (SQLException e) {
@@ -232,42 +240,39 @@ public class MetricStore {
         return stored;
     }
 
-    /** Writes whole chunks, in statements of at most {@link #POINTS_PER_STATEMENT} points (the one chunk loop). */
+    /**
+     * Writes whole chunks and their shift-8 rollup cells as JDBC batches of at most {@link #CHUNKS_PER_BATCH}
+     * rows (the one chunk loop): a row each, its arrays bound in binary, nothing for the server to sort.
+     */
     private static void writeChunks(Connection c, List<ChunkMerge.Chunk> chunks) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(WRITE_CHUNKS)) {
-            int from = 0;
-            while (from < chunks.size()) {
-                int to = from;
-                int points = 0;
-                while (to < chunks.size() && (to == from || points + chunks.get(to).offsets().length <= POINTS_PER_STATEMENT)) {
-                    points += chunks.get(to++).offsets().length;
+        PGConnection pg = c.unwrap(PGConnection.class);  // its createArrayOf takes primitive arrays
+        try (PreparedStatement chunk = c.prepareStatement(WRITE_CHUNK); PreparedStatement cell = c.prepareStatement(WRITE_CELL)) {
+            for (int from = 0; from < chunks.size(); from += CHUNKS_PER_BATCH) {
+                for (ChunkMerge.Chunk ch : chunks.subList(from, Math.min(chunks.size(), from + CHUNKS_PER_BATCH))) {
+                    chunk.setLong(1, ch.seriesId());
+                    chunk.setLong(2, ch.chunk());
+                    chunk.setArray(3, pg.createArrayOf("int2", ch.offsets()));
+                    chunk.setArray(4, pg.createArrayOf("float8", ch.values()));
+                    chunk.addBatch();
+                    for (ChunkMerge.Cell x : ch.cells()) {
+                        cell.setLong(1, x.seriesId());
+                        cell.setLong(2, x.cell());
+                        cell.setLong(3, x.n());
+                        cell.setLong(4, x.firstStep());
+                        cell.setDouble(5, x.firstValue());
+                        cell.setLong(6, x.lastStep());
+                        cell.setDouble(7, x.lastValue());
+                        cell.setLong(8, x.minStep());
+                        cell.setDouble(9, x.minValue());
+                        cell.setLong(10, x.maxStep());
+                        cell.setDouble(11, x.maxValue());
+                        cell.addBatch();
+                    }
                 }
-                bindChunks(c, ps, chunks.subList(from, to), points);
-                ps.executeUpdate();
-                from = to;
+                chunk.executeBatch();
+                cell.executeBatch();
             }
         }
-    }
-
-    private static void bindChunks(Connection c, PreparedStatement ps, List<ChunkMerge.Chunk> chunks, int points)
-            throws SQLException {
-        Long[] series = new Long[points];
-        Long[] chunkIds = new Long[points];
-        Short[] offsets = new Short[points];
-        Double[] values = new Double[points];
-        int i = 0;
-        for (ChunkMerge.Chunk chunk : chunks) {
-            for (int j = 0; j < chunk.offsets().length; j++, i++) {
-                series[i] = chunk.seriesId();
-                chunkIds[i] = chunk.chunk();
-                offsets[i] = chunk.offsets()[j];
-                values[i] = chunk.values()[j];
-            }
-        }
-        ps.setArray(1, c.createArrayOf("int8", series));
-        ps.setArray(2, c.createArrayOf("int8", chunkIds));
-        ps.setArray(3, c.createArrayOf("int2", offsets));
-        ps.setArray(4, c.createArrayOf("float8", values));
     }
 
     private static void bindSeriesKeys(Connection c, PreparedStatement ps, int index, Collection<SeriesKey> keys)

@@ -148,6 +148,8 @@ public class MetricsResource {
         try {
             return new IngestResponse(id, parsed.points().size(),
                     store.write(id, parsed.points(), config.limits().maxSeriesPerRun()));
+        } catch (NoSuchRunException e) {
+            throw ProblemException.notFound(e.getMessage());
         } catch (SeriesLimitException e) {
             throw ProblemException.badRequest("the metric batch has problems", List.of(new FieldError("$.points", e.getMessage())));
         }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -53,14 +54,22 @@ public final class RunLocks {
         });
     }
 
-    /** Runs {@code work} in one transaction that holds the run's row exclusively (a missing run locks nothing). */
-    public static <T> T exclusive(DataSource dataSource, UUID runId, Work<T> work) throws SQLException {
+    /**
+     * Runs {@code work} in one transaction that holds the run's row exclusively.
+     *
+     * @return empty, with nothing done, when there is no such run (it may have been deleted a moment ago)
+     */
+    public static <T> Optional<T> exclusive(DataSource dataSource, UUID runId, Work<T> work) throws SQLException {
         return inTransaction(dataSource, c -> {
             try (PreparedStatement lock = c.prepareStatement(RUN_EXCLUSIVE)) {
                 lock.setObject(1, runId);
-                lock.executeQuery().close();
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                }
             }
-            return work.run(c);
+            return Optional.of(work.run(c));
         });
     }
 

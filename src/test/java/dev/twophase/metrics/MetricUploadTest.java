@@ -28,7 +28,7 @@ class MetricUploadTest {
     DataSource dataSource;
 
     /**
-     * Item 5: one request, one transaction. The points are written in statements of at most 65,536; a
+     * Item 5: one request, one transaction. The points are written in batches of at most 64 chunks (65,536 points); a
      * failure in a later statement (here a value the table's CHECK refuses, standing in for a connection
      * cut by kill -9) must leave none of the earlier ones behind.
      */
@@ -39,7 +39,7 @@ class MetricUploadTest {
         for (int step = 0; step < 100_000; step++) {
             points.add(new MetricPoint("train_loss", 0, step, step == 90_000 ? Double.NaN : 1.0 / (1 + step)));
         }
-        assertThat(points.size()).isGreaterThan(MetricStore.POINTS_PER_STATEMENT);
+        assertThat(points.size()).isGreaterThan(MetricStore.CHUNKS_PER_BATCH * 1024);
         assertThatThrownBy(() -> store.write(run, points, 1000)).isInstanceOf(MetricStoreException.class)
                 .hasMessageContaining("metric_chunk_finite");
         assertThat(pointCount(run)).isZero();
