@@ -48,6 +48,18 @@ class AuthenticationTest {
     }
 
     @Test
+    void onlySubmittersMayDelete() {
+        String run = "/api/v1/runs/00000000-0000-0000-0000-000000000000";
+        String experiment = "/api/v1/experiments/00000000-0000-0000-0000-000000000000";
+        given().delete(run).then().statusCode(401).contentType("application/problem+json");
+        given().delete(experiment).then().statusCode(401);
+        given().header("Authorization", TestTokens.bearer(TestTokens.READER)).delete(run).then().statusCode(403)
+                .contentType("application/problem+json").body("detail", containsString("DELETE"));
+        given().header("Authorization", TestTokens.bearer(TestTokens.READER)).delete(experiment).then().statusCode(403);
+        given().header("Authorization", TestTokens.bearer(TestTokens.SUBMITTER)).delete(run).then().statusCode(404);
+    }
+
+    @Test
     void submitterMaySubmit() {
         given().header("Authorization", TestTokens.bearer(TestTokens.SUBMITTER)).contentType(ContentType.JSON)
                 .body(EXTERNAL).post("/api/v1/experiments").then().statusCode(201);
