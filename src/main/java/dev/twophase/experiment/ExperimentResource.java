@@ -3,6 +3,7 @@ package dev.twophase.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twophase.experiment.spec.ExperimentSpec;
 import dev.twophase.platform.ApiDocumentation;
+import dev.twophase.platform.Problem;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
 import dev.twophase.platform.StrictJson;
@@ -106,6 +107,8 @@ public class ExperimentResource {
     }
 
     @DELETE
+    // A 204 has no body, so generated clients accept only problem+json here; JSON alone would answer them 406.
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Path("/{id}")
     @Operation(operationId = "deleteExperiment", summary = "Delete an experiment with all its runs",
             description = "Deletes the experiment and every run of it (their metrics, phase events and checkpoints), "

@@ -1,6 +1,7 @@
 package dev.twophase.experiment;
 
 import dev.twophase.platform.ApiDocumentation;
+import dev.twophase.platform.Problem;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
 import dev.twophase.queue.RunQueue;
@@ -69,6 +70,8 @@ public class RunResource {
     }
 
     @DELETE
+    // A 204 has no body, so generated clients accept only problem+json here; JSON alone would answer them 406.
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(operationId = "deleteRun", summary = "Delete a run with its metrics, phase events and checkpoint",
             description = "A queued, ended or external run is deleted at once. A running one is asked to stop, as by "
                     + "cancelRun, and the answer is 409 with Retry-After until its worker has stopped; then the same "
