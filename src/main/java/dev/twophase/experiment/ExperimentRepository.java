@@ -45,6 +45,24 @@ public class ExperimentRepository {
         }
     }
 
+    /** Locks the experiment's row until the caller's transaction ends; false when there is none. */
+    boolean lock(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM experiment WHERE id = ? FOR UPDATE")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Deletes the experiment; its runs, and everything of theirs, go with it (ON DELETE CASCADE). */
+    void delete(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM experiment WHERE id = ?")) {
+            ps.setObject(1, id);
+            ps.executeUpdate();
+        }
+    }
+
     Optional<ExperimentRow> find(UUID id) {
         return query("SELECT " + COLUMNS + " FROM experiment e WHERE e.id = ?", ps -> ps.setObject(1, id))
                 .stream().findFirst();

@@ -3,10 +3,13 @@ package dev.twophase.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twophase.experiment.spec.ExperimentSpec;
 import dev.twophase.platform.ApiDocumentation;
+import dev.twophase.platform.Problem;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
 import dev.twophase.platform.StrictJson;
+import dev.twophase.queue.Deletion;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,6 +33,7 @@ import dev.twophase.queue.RunState;
 
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 @Path(ExperimentResource.PATH)
 @Tag(name = "experiments")
@@ -100,5 +104,32 @@ public class ExperimentResource {
         UUID experimentId = RequestParameters.uuid("id", id);
         return service.find(experimentId)
                 .orElseThrow(() -> ProblemException.notFound("no experiment " + experimentId));
+    }
+
+    @DELETE
+    // A 204 has no body, so generated clients accept only problem+json here; JSON alone would answer them 406.
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Path("/{id}")
+    @Operation(operationId = "deleteExperiment", summary = "Delete an experiment with all its runs",
+            description = "Deletes the experiment and every run of it (their metrics, phase events and checkpoints), "
+                    + "or nothing: while a worker holds one of its runs, the running runs are asked to stop, the queued "
+                    + "ones are cancelled, and the answer is 409 with Retry-After; once they have stopped, the same "
+                    + "request deletes everything. Needs the submitter role.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocumentation.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocumentation.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiDocumentation.STILL_RUNNING)
+    public Response delete(@Parameter(description = "Experiment id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
+        UUID experimentId = RequestParameters.uuid("id", id);
+        Deletion deletion = service.deleteExperiment(experimentId);
+        return switch (deletion.outcome()) {
+            case DELETED -> Response.noContent().build();
+            case NOT_FOUND -> throw ProblemException.notFound("no experiment " + experimentId);
+            case HELD -> throw service.stillRunning("experiment " + experimentId + " has " + deletion.held().size()
+                    + " running run(s) (" + deletion.held().stream().map(UUID::toString).collect(Collectors.joining(", "))
+                    + "); their workers have been asked to stop them and its queued runs were cancelled");
+        };
     }
 }

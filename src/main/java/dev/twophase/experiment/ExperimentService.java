@@ -10,11 +10,13 @@ import dev.twophase.experiment.spec.SweepSpec;
 import dev.twophase.platform.FieldError;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.TwophaseConfig;
+import dev.twophase.queue.Deletion;
 import dev.twophase.queue.NewRun;
 import dev.twophase.queue.RunQueue;
 import dev.twophase.queue.RunRecord;
 import dev.twophase.queue.RunRepository;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -42,6 +44,8 @@ public class ExperimentService {
     ObjectMapper json;
     @Inject
     TwophaseConfig config;
+    @Inject
+    MeterRegistry registry;
 
     private SpecValidator validator() {
         TwophaseConfig.Limits l = config.limits();
@@ -90,6 +94,59 @@ public class ExperimentService {
             throw new IllegalStateException("storing the experiment failed: " + e.getMessage(), e);
         }
         return find(experimentId).orElseThrow();
+    }
+
+    /** Deletes a run no worker holds; a running one is asked to stop and stays (outcome HELD). */
+    public Deletion deleteRun(UUID runId) {
+        return counted("run", queue.delete(runId));
+    }
+
+    /**
+     * Deletes an experiment with all its runs in one transaction, or nothing: while a worker holds one of
+     * them, its runs are stopped (running ones asked to, queued ones cancelled) and the outcome is HELD.
+     */
+    public Deletion deleteExperiment(UUID experimentId) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Deletion deletion;
+                if (!experiments.lock(c, experimentId)) {
+                    deletion = Deletion.notFound();
+                } else {
+                    List<UUID> held = queue.lockForDeletion(c, experimentId);
+                    if (held.isEmpty()) {
+                        experiments.delete(c, experimentId);
+                        deletion = Deletion.deleted();
+                    } else {
+                        deletion = Deletion.held(held);
+                    }
+                }
+                c.commit();
+                return counted("experiment", deletion);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("deleting experiment " + experimentId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The answer to a delete that found runs still held: 409 with Retry-After. A worker sees the stop request
+     * at its next heartbeat; two intervals leave it time to end the run.
+     */
+    ProblemException stillRunning(String detail) {
+        long seconds = Math.max(1, (2 * config.worker().heartbeatInterval().toMillis() + 999) / 1000);
+        return ProblemException.conflict(detail + "; nothing was deleted: retry in " + seconds
+                + " s, once the worker has stopped").withHeader("Retry-After", Long.toString(seconds));
+    }
+
+    private Deletion counted(String kind, Deletion deletion) {
+        if (deletion.outcome() == Deletion.Outcome.DELETED) {
+            registry.counter("twophase.deletions", "kind", kind).increment();
+        }
+        return deletion;
     }
 
     public boolean existsByName(String name) {

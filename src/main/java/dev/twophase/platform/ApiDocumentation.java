@@ -3,6 +3,8 @@ package dev.twophase.platform;
 import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.openapi.annotations.Components;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.info.License;
 import org.eclipse.microprofile.openapi.annotations.servers.Server;
@@ -26,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
         servers = @Server(url = "/", description = "The service that serves this document"),
         tags = {
                 @Tag(name = "experiments", description = "Submit experiment specs (one run, or a sweep of runs) and find them again by name, tag or state"),
-                @Tag(name = "runs", description = "Follow a run: state, progress, speed and ETA; cancel it"),
+                @Tag(name = "runs", description = "Follow a run: state, progress, speed and ETA; cancel or delete it"),
                 @Tag(name = "metrics", description = "The recorded series of a run: query them (JSON or CSV), list them, upload an external run's points"),
                 @Tag(name = "phases", description = "The phases of learning: a run's detected events, its plot, and the alignment and information plane across an experiment's runs"),
                 @Tag(name = "queue", description = "How many runs wait and train, by device class"),
@@ -42,6 +44,14 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
                         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
                 @APIResponse(name = ApiDocumentation.UNAUTHORIZED, description = "No token, or an unknown or revoked one",
                         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                @APIResponse(name = ApiDocumentation.FORBIDDEN, description = "The token's role may not do this (a reader token on a write)",
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                @APIResponse(name = ApiDocumentation.STILL_RUNNING,
+                        description = "A worker still holds the run (or a run of the experiment): it has been asked to stop, "
+                                + "and nothing was deleted. Retry after Retry-After seconds, once the run has ended.",
+                        headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying",
+                                schema = @Schema(type = SchemaType.INTEGER, format = "int32")),
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
                 @APIResponse(name = ApiDocumentation.NOT_FOUND, description = "No such experiment or run",
                         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
                 @APIResponse(name = ApiDocumentation.CONFLICT,
@@ -54,5 +64,7 @@ public class ApiDocumentation extends Application {
     public static final String UNAUTHORIZED = "Unauthorized";
     public static final String SERVICE_TAG = "service";
     public static final String CONFLICT = "Conflict";
+    public static final String FORBIDDEN = "Forbidden";
+    public static final String STILL_RUNNING = "StillRunning";
     public static final String BEARER = "bearer";
 }

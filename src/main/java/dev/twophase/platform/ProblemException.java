@@ -1,6 +1,8 @@
 package dev.twophase.platform;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A client-facing error rendered as RFC 9457 {@code application/problem+json}; {@code errors}
@@ -11,12 +13,25 @@ public class ProblemException extends RuntimeException {
     private final int status;
     private final String title;
     private final List<FieldError> errors;
+    private final Map<String, String> headers;
 
     public ProblemException(int status, String title, String detail, List<FieldError> errors) {
+        this(status, title, detail, errors, Map.of());
+    }
+
+    private ProblemException(int status, String title, String detail, List<FieldError> errors, Map<String, String> headers) {
         super(detail);
         this.status = status;
         this.title = title;
         this.errors = List.copyOf(errors);
+        this.headers = Map.copyOf(headers);
+    }
+
+    /** The same problem with one more response header (e.g. Retry-After on a 409 that will pass). */
+    public ProblemException withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ProblemException(status, title, getMessage(), errors, more);
     }
 
     public static ProblemException badRequest(String detail, List<FieldError> errors) {
@@ -45,5 +60,9 @@ public class ProblemException extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
     }
 }

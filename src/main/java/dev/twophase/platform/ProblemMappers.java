@@ -14,7 +14,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(e.status(), e.title(), e.getMessage(), uri, e.errors());
+        Response.ResponseBuilder response = builder(e.status(), e.title(), e.getMessage(), uri, e.errors());
+        e.headers().forEach(response::header);
+        return response.build();
     }
 
     @ServerExceptionMapper
@@ -35,7 +37,11 @@ public class ProblemMappers {
     }
 
     private static Response respond(int status, String title, String detail, UriInfo uri, List<FieldError> errors) {
+        return builder(status, title, detail, uri, errors).build();
+    }
+
+    private static Response.ResponseBuilder builder(int status, String title, String detail, UriInfo uri, List<FieldError> errors) {
         Problem body = new Problem("about:blank", title, status, detail, uri.getPath(), errors);
-        return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
     }
 }

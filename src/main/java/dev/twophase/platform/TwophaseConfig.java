@@ -197,6 +197,13 @@ public interface TwophaseConfig {
         /** Where the bootstrap token is saved; default: {@code api-token} beside the embedded data directory. */
         Optional<String> tokenFile();
 
+        /**
+         * How long a stored token's role is remembered, so repeated requests cost no SQL; a token revoked by
+         * another process (the CLI) still works for at most this long. 0 looks every token up every time.
+         */
+        @WithDefault("1s")
+        Duration tokenCacheTtl();
+
         interface Token {
             String sha256();
 

@@ -105,6 +105,21 @@ public class RunQueue {
              WHERE id = ? AND state IN ('queued', 'running')
             RETURNING state""";
 
+    // Deletes lock the rows first: a claim (FOR UPDATE SKIP LOCKED) then skips them, and a claim that
+    // got there first is waited for and seen as 'running'. The metrics, phase events, checkpoint and
+    // scan state of a run go with it (ON DELETE CASCADE from run).
+    private static final String LOCK_RUN = "SELECT state FROM run WHERE id = ? FOR UPDATE";
+    private static final String LOCK_EXPERIMENT_RUNS = "SELECT id, state FROM run WHERE experiment_id = ? ORDER BY id FOR UPDATE";
+    private static final String DELETE_RUN = "DELETE FROM run WHERE id = ?";
+
+    // The experiment's whole batch stops: queued runs are cancelled, running ones asked to stop (as CANCEL).
+    private static final String CANCEL_EXPERIMENT = """
+            UPDATE run
+               SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
+                   finished_at = CASE WHEN state = 'queued' THEN now() ELSE finished_at END,
+                   cancel_requested = true
+             WHERE experiment_id = ? AND state IN ('queued', 'running')""";
+
     private static final String COUNTS = """
             SELECT state, device, count(*) FROM run GROUP BY state, device ORDER BY state, device""";
 
@@ -247,6 +262,65 @@ public class RunQueue {
         });
     }
 
+    /**
+     * Deletes a run that no worker holds (a queued one goes without ever starting). A running one is
+     * asked to stop instead, as {@link #cancel} does, and stays until its worker has ended it.
+     */
+    public Deletion delete(UUID runId) {
+        return inTransaction(c -> {
+            RunState state;
+            try (PreparedStatement ps = c.prepareStatement(LOCK_RUN)) {
+                ps.setObject(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Deletion.notFound();
+                    }
+                    state = RunState.fromDb(rs.getString(1));
+                }
+            }
+            if (state == RunState.RUNNING) {
+                try (PreparedStatement ps = c.prepareStatement(CANCEL)) {
+                    ps.setObject(1, runId);
+                    ps.executeQuery().close();
+                }
+                return Deletion.held(List.of(runId));
+            }
+            try (PreparedStatement ps = c.prepareStatement(DELETE_RUN)) {
+                ps.setObject(1, runId);
+                ps.executeUpdate();
+            }
+            return Deletion.deleted();
+        });
+    }
+
+    /**
+     * Locks an experiment's runs inside the caller's transaction, for deleting them together, and returns
+     * the ones a worker holds. When there are any, it asks them to stop and cancels the queued ones, so
+     * nothing of the experiment starts while the caller answers "not yet".
+     *
+     * @return the ids of the running runs (empty: the caller may delete the experiment, cascading to its runs)
+     */
+    public List<UUID> lockForDeletion(Connection c, UUID experimentId) throws SQLException {
+        List<UUID> held = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(LOCK_EXPERIMENT_RUNS)) {
+            ps.setObject(1, experimentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (RunState.fromDb(rs.getString(2)) == RunState.RUNNING) {
+                        held.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+        }
+        if (!held.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(CANCEL_EXPERIMENT)) {
+                ps.setObject(1, experimentId);
+                ps.executeUpdate();
+            }
+        }
+        return held;
+    }
+
     public List<QueueCount> counts() {
         return withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(COUNTS); ResultSet rs = ps.executeQuery()) {
@@ -288,6 +362,22 @@ public class RunQueue {
         } catch (SQLException e) {
             throw new QueueException("queue operation failed: " + e.getMessage(), e);
         }
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        return withConnection(c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
     }
 
     @FunctionalInterface

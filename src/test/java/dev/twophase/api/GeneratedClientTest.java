@@ -105,4 +105,24 @@ class GeneratedClientTest {
         assertThat(problem.getStatus()).isEqualTo(400);
         assertThat(problem.getErrors()).extracting(FieldError::getPath).containsExactly("$.task.modulus");
     }
+
+    @Test
+    void anExperimentAndARunAreDeletedThroughTheClient() throws Exception {
+        ApiClient client = client();
+        ExperimentsApi experiments = new ExperimentsApi(client);
+        RunsApi runs = new RunsApi(client);
+        ExperimentSpec external = client.getObjectMapper().readValue("{\"name\": \"client-delete\", \"external\": true}",
+                ExperimentSpec.class);
+        Experiment first = experiments.submitExperiment(external);
+        Experiment second = experiments.submitExperiment(external);
+
+        runs.deleteRun(first.getRuns().get(0).getId());
+        assertThat(catchThrowableOfType(ApiException.class, () -> runs.getRun(first.getRuns().get(0).getId())).getCode())
+                .isEqualTo(404);
+        experiments.deleteExperiment(second.getId());
+        assertThat(catchThrowableOfType(ApiException.class, () -> experiments.getExperiment(second.getId())).getCode())
+                .isEqualTo(404);
+        assertThat(catchThrowableOfType(ApiException.class, () -> experiments.deleteExperiment(second.getId())).getCode())
+                .isEqualTo(404);
+    }
 }

@@ -76,6 +76,6 @@ class OpenApiContractTest {
                     .anyMatch(status -> status.startsWith("4"));
         }));
         assertThat(ids).doesNotHaveDuplicates()
-                .contains("submitExperiment", "listExperiments", "getRun", "cancelRun", "getRunMetrics", "getRunPhases", "whoAmI");
+                .contains("submitExperiment", "listExperiments", "getRun", "cancelRun", "deleteRun", "deleteExperiment", "getRunMetrics", "getRunPhases", "whoAmI");
     }
 }

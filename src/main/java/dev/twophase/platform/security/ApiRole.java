@@ -3,7 +3,7 @@ package dev.twophase.platform.security;
 import java.util.Locale;
 
 /**
- * What a token may do on {@code /api}: readers GET, submitters also create, cancel and ingest.
+ * What a token may do on {@code /api}: readers GET, submitters also create, cancel, delete and ingest.
  * The HTTP permissions in application.properties map methods to these roles.
  */
 public enum ApiRole {

@@ -1,6 +1,7 @@
 package dev.twophase.platform.security;
 
 import dev.twophase.platform.TwophaseConfig;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * API tokens: the ones in configuration ({@code twophase.auth.tokens.<name>.sha256/role}) and the ones
@@ -34,10 +36,22 @@ public class ApiTokens {
     public record TokenInfo(String name, ApiRole role, OffsetDateTime createdAt, OffsetDateTime revokedAt) {
     }
 
+    /** Distinct tokens remembered at once; far more than any deployment has. */
+    private static final int CACHED_TOKENS = 10_000;
+
     @Inject
     DataSource dataSource;
     @Inject
     TwophaseConfig config;
+
+    private TokenCache cache;
+    /** Database look-ups of presented tokens, for tests. */
+    private final AtomicLong lookups = new AtomicLong();
+
+    @PostConstruct
+    void createCache() {
+        cache = new TokenCache(config.auth().tokenCacheTtl().toNanos(), CACHED_TOKENS, System::nanoTime);
+    }
 
     /** Stores a new token's hash and returns the token itself: the only time anyone sees it. */
     public String create(String name, ApiRole role) {
@@ -57,14 +71,16 @@ public class ApiTokens {
         return token;
     }
 
-    /** Revokes every active token of that name; returns how many. */
+    /** Revokes every active token of that name; returns how many. Another process's cache forgets it within the TTL. */
     public int revoke(String name) {
-        return run(c -> {
+        int revoked = run(c -> {
             try (PreparedStatement ps = c.prepareStatement(REVOKE)) {
                 ps.setString(1, name);
                 return ps.executeUpdate();
             }
         });
+        cache.clear();
+        return revoked;
     }
 
     public List<TokenInfo> list() {
@@ -91,7 +107,10 @@ public class ApiTokens {
         return stored + config.auth().tokens().size();
     }
 
-    /** The role of a presented token, or empty when it is unknown or revoked. Blocking (JDBC). */
+    /**
+     * The role of a presented token, or empty when it is unknown or revoked. Blocking (JDBC) when the token
+     * was not looked up within {@code twophase.auth.token-cache-ttl}.
+     */
     public Optional<ApiRole> roleOf(String presentedToken) {
         String hash = TokenHash.sha256(presentedToken);
         for (TwophaseConfig.Auth.Token configured : config.auth().tokens().values()) {
@@ -99,6 +118,15 @@ public class ApiTokens {
                 return Optional.of(ApiRole.parse(configured.role()));
             }
         }
+        return cache.roleOf(hash, this::storedRole);
+    }
+
+    long lookups() {
+        return lookups.get();
+    }
+
+    private Optional<ApiRole> storedRole(String hash) {
+        lookups.incrementAndGet();
         return run(c -> {
             try (PreparedStatement ps = c.prepareStatement(ROLE_OF)) {
                 ps.setString(1, hash);
