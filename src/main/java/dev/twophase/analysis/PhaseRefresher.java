@@ -1,4 +1,4 @@
-package dev.twophase.phase.web;
+package dev.twophase.analysis;
 
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;

@@ -1,4 +1,4 @@
-package dev.twophase.phase.web;
+package dev.twophase.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.twophase.phase.web;
+package dev.twophase.analysis;
 
 import dev.twophase.phase.Compression;
 import dev.twophase.phase.Fitting;
