@@ -1,19 +1,7 @@
 package dev.twophase.analysis;
 
-import dev.twophase.experiment.ExperimentService;
-import dev.twophase.experiment.ExperimentView;
-import dev.twophase.metrics.FullSeries;
-import dev.twophase.metrics.MetricNames;
-import dev.twophase.metrics.MetricQuery;
-import dev.twophase.metrics.MetricSeries;
-import dev.twophase.phase.PhaseInputs;
-import dev.twophase.phase.Series;
-import dev.twophase.phase.plot.InformationPlanePlot;
 import dev.twophase.platform.ApiDocumentation;
-import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
-import dev.twophase.queue.RunRecord;
-import dev.twophase.queue.RunRepository;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -28,13 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * An experiment's information plane as SVG: by default the first estimator's {@code mi_tx} /
@@ -44,17 +26,12 @@ import java.util.UUID;
 @Tag(name = "phases")
 public class InformationPlaneResource {
 
-    /** Trajectories (run, layer, series) one picture draws, whatever the experiment holds. */
-    static final int MAX_TRAJECTORIES = 64;
-    /** Points per series read for it (thinned by rank, so I(T;X) and I(T;Y) keep pairing up). */
-    static final int MAX_POINTS = 2_000;
+    private final InformationPlaneService plane;
 
     @Inject
-    ExperimentService experiments;
-    @Inject
-    RunRepository runs;
-    @Inject
-    MetricQuery metrics;
+    InformationPlaneResource(InformationPlaneService plane) {
+        this.plane = plane;
+    }
 
     @GET
     @Produces(PlotResource.SVG)
@@ -70,53 +47,6 @@ public class InformationPlaneResource {
     public String informationPlane(@Parameter(description = "Experiment id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
             @Parameter(description = "I(T;X) series to draw, e.g. mi_tx:kde_upper:mlp_hidden; repeatable; default mi_tx")
             @QueryParam("series") List<String> series) {
-        UUID experimentId = RequestParameters.uuid("id", id);
-        ExperimentView experiment = experiments.find(experimentId)
-                .orElseThrow(() -> ProblemException.notFound("no experiment " + experimentId));
-        List<String> names = series == null || series.isEmpty() ? List.of(MetricNames.MI_TX) : List.copyOf(new LinkedHashSet<>(series));
-        boolean named = series != null && !series.isEmpty();
-        for (String name : names) {
-            if (!PhaseInputs.isInformationTx(name)) {
-                throw ProblemException.invalidParameter("series", "not an I(T;X) series (mi_tx or mi_tx:<estimator>"
-                        + "...): " + name);
-            }
-        }
-        List<RunRecord> experimentRuns = runs.findByExperiments(List.of(experimentId));
-        if (named) {
-            Set<String> recorded = new TreeSet<>();
-            experimentRuns.forEach(run -> metrics.seriesOf(run.id()).stream().map(MetricSeries::name)
-                    .filter(PhaseInputs::isInformationTx).forEach(recorded::add));
-            for (String name : names) {
-                if (!recorded.contains(name)) {
-                    throw ProblemException.invalidParameter("series", "no run of experiment " + experimentId
-                            + " records " + name + "; recorded: " + recorded);
-                }
-            }
-        }
-        List<InformationPlanePlot.Trajectory> trajectories = new ArrayList<>();
-        boolean cut = false;
-        for (RunRecord run : experimentRuns) {
-            for (String tx : names) {
-                if (trajectories.size() >= MAX_TRAJECTORIES) {
-                    cut = true;
-                    break;
-                }
-                String ty = MetricNames.MI_TY + tx.substring(MetricNames.MI_TX.length());
-                Map<String, List<FullSeries>> read = metrics.readBounded(run.id(), List.of(tx, ty),
-                        MAX_TRAJECTORIES, MAX_POINTS);
-                for (FullSeries x : read.getOrDefault(tx, List.of())) {
-                    read.getOrDefault(ty, List.of()).stream().filter(y -> y.layer() == x.layer()).findFirst()
-                            .ifPresent(y -> trajectories.add(new InformationPlanePlot.Trajectory("run " + run.ordinal()
-                                    + " layer " + x.layer() + (named ? " " + tx : ""), Series.of(x.steps(), x.values()),
-                                    Series.of(y.steps(), y.values()))));
-                }
-            }
-        }
-        List<InformationPlanePlot.Trajectory> drawn = trajectories.subList(0, Math.min(MAX_TRAJECTORIES, trajectories.size()));
-        return InformationPlanePlot.render("information plane of " + experiment.name()
-                + (named ? " (" + String.join(", ", names) + ")" : "")
-                + (cut || drawn.size() < trajectories.size() ? " (the first " + MAX_TRAJECTORIES + " trajectories)" : ""),
-                drawn);
+        return plane.render(RequestParameters.uuid("id", id), series);
     }
-
 }
