@@ -60,24 +60,33 @@ final class RunExecutor {
     /** The one place an attempt's outcome becomes a state change of its run. */
     private Ending end(Attempt attempt, Outcome outcome, BooleanSupplier stopping) {
         ClaimedRun run = attempt.run();
+        return switch (outcome.kind()) {
+            case FAILED -> fail(run, outcome.cause());
+            case LEASE_LOST -> leaseLost(run);
+            case UNREACHABLE -> unreachable(run, outcome.cause());
+            case COMPLETED, CANCEL_REQUESTED, STOPPED, STOPPED_MID_PASS -> write(attempt, outcome, stopping);
+        };
+    }
+
+    /** Finish or release: the attempt's last writes, retried while the database is away. */
+    private Ending write(Attempt attempt, Outcome outcome, BooleanSupplier stopping) {
+        ClaimedRun run = attempt.run();
+        long step = outcome.step();
         try {
-            return switch (outcome.kind()) {
-                case COMPLETED -> finish(attempt, RunState.SUCCEEDED, outcome.step(), null, stopping)
-                        ? Ending.SUCCEEDED : Ending.LEASE_LOST;
-                case CANCEL_REQUESTED -> {
-                    finish(attempt, RunState.CANCELLED, outcome.step(),
-                            "cancelled by request at step " + outcome.step(), stopping);
-                    yield Ending.CANCELLED;
-                }
-                case STOPPED, STOPPED_MID_PASS -> release(attempt, outcome);
-                case LEASE_LOST -> leaseLost(run);
-                case UNREACHABLE -> unreachable(run, outcome.cause());
-                case FAILED -> fail(run, outcome.cause());
-            };
+            if (outcome.kind() == Outcome.Kind.COMPLETED) {
+                return finish(attempt, RunState.SUCCEEDED, step, null, stopping) ? Ending.SUCCEEDED : Ending.LEASE_LOST;
+            }
+            if (outcome.kind() == Outcome.Kind.CANCEL_REQUESTED) {
+                finish(attempt, RunState.CANCELLED, step, "cancelled by request at step " + step, stopping);
+                return Ending.CANCELLED;
+            }
+            return release(attempt, outcome);
         } catch (LeaseLostException e) {
             return leaseLost(run);
         } catch (DatabaseUnavailableException e) {
             return unreachable(run, e);
+        } catch (RuntimeException e) {
+            return fail(run, e); // a last write that breaks (not a database outage) fails the attempt, as training would
         }
     }
 
