@@ -2,7 +2,6 @@ package dev.twophase.worker;
 
 import dev.twophase.platform.TwophaseConfig;
 import dev.twophase.queue.ClaimedRun;
-import dev.twophase.queue.RunQueue;
 import dev.twophase.queue.RunState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
