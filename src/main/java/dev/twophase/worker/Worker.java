@@ -6,13 +6,14 @@ import dev.twophase.platform.TwophaseConfig;
 import dev.twophase.queue.CheckpointStore;
 import dev.twophase.queue.ClaimedRun;
 import dev.twophase.queue.RunQueue;
-import dev.twophase.queue.RunState;
 import dev.twophase.training.TrainingEngineFactory;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.jboss.logging.Logger;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -26,8 +27,8 @@ public final class Worker {
     private final String workerId;
     private final RunQueue queue;
     private final TwophaseConfig.Worker config;
-    private final TwophaseConfig.Queue queueConfig;
     private final MeterRegistry registry;
+    private final Retry retry;
     private final RunExecutor executor;
 
     public Worker(String workerId, RunQueue queue, MetricStore store, CheckpointStore checkpoints,
@@ -36,52 +37,33 @@ public final class Worker {
         this.workerId = workerId;
         this.queue = queue;
         this.config = config;
-        this.queueConfig = queueConfig;
         this.registry = registry;
-        this.executor = new RunExecutor(workerId, queue, store, checkpoints, engines, config, registry, json);
+        this.retry = new Retry(config.maxRetryDelay());
+        this.executor = new RunExecutor(workerId, new WorkerServices(queue, store, checkpoints, engines, config, json, retry),
+                queueConfig.retryBackoff(), registry);
     }
 
+    /** Claims and runs until {@code stopping}; the database may be away, so a failed round is retried, less often each time. */
     public void loop(BooleanSupplier stopping) {
-        Backoff backoff = new Backoff(config.maxRetryDelay().toNanos());
-        while (!stopping.getAsBoolean()) {
-            try {
-                Optional<ClaimedRun> claimed = queue.claim(workerId, config.device(), config.lease());
-                backoff.succeeded();
-                if (claimed.isEmpty()) {
-                    RunExecutor.pause(config.pollInterval().toNanos());
-                    continue;
-                }
+        retry.repeat("worker " + workerId, () -> {
+            Optional<ClaimedRun> claimed = queue.claim(workerId, config.device(), config.lease());
+            if (claimed.isEmpty()) {
+                Retry.pause(config.pollInterval().toNanos());
+            } else {
                 run(claimed.get(), stopping);
-            } catch (RuntimeException e) {
-                // The database may be away; keep the worker alive and try again, less often each time.
-                long delay = backoff.failed(System.nanoTime());
-                LOG.warnf("worker %s: %s (retry in %d ms)", workerId, e.getMessage(), delay / 1_000_000);
-                RunExecutor.pause(delay);
             }
-        }
+        }, stopping);
     }
 
     private void run(ClaimedRun run, BooleanSupplier stopping) {
         LOG.infof("run %s: attempt %d/%d claimed by %s", run.runId(), run.attempt(), run.maxAttempts(), run.workerId());
         registry.counter("twophase.runs.started", "device", config.device()).increment();
         long startNanos = System.nanoTime();
-        String outcome;
-        try {
-            outcome = executor.execute(run, stopping).name().toLowerCase(Locale.ROOT);
-        } catch (Exception e) {
-            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.errorf(e, "run %s: attempt %d failed", run.runId(), run.attempt());
-            outcome = queue.fail(run, error, queueConfig.retryBackoff())
-                    .map(s -> switch (s) {
-                        case QUEUED -> "retried";
-                        case CANCELLED -> "cancelled";
-                        default -> "failed";
-                    }).orElse("lease_lost");
-        }
+        String outcome = executor.execute(run, stopping).name().toLowerCase(Locale.ROOT);
         registry.counter("twophase.runs.finished", "outcome", outcome, "device", config.device()).increment();
-        io.micrometer.core.instrument.Timer.builder("twophase.run.duration").description("Wall time of one run attempt, claim to end")
+        Timer.builder("twophase.run.duration").description("Wall time of one run attempt, claim to end")
                 .tags("outcome", outcome, "device", config.device()).register(registry)
-                .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         LOG.infof("run %s: attempt %d ended: %s", run.runId(), run.attempt(), outcome);
     }
 }

@@ -1,4 +1,4 @@
-package dev.twophase.phase.web;
+package dev.twophase.analysis;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The run's final recompute goes through its ledger, against the real database: a run is fed
- * point by point through {@link PhaseService} while it "trains", then finishes. Events the final
+ * point by point through {@link PhaseRefresher#refresh} while it "trains", then finishes. Events the final
  * detection finds again take its step and interval ({@code final}); an event confirmed live that
  * the final detection no longer finds stays where it was confirmed ({@code live_only}).
  */
@@ -35,6 +35,8 @@ class FinalRecomputeTest {
     private static final long EVERY = 50;
     private static final int POINTS = 60;
 
+    @Inject
+    PhaseRefresher refresher;
     @Inject
     PhaseService phases;
     @Inject
@@ -65,7 +67,7 @@ class FinalRecomputeTest {
                             + ", \"value\": " + trainAccuracy(step) + "}, {\"name\": \"test_acc\", \"step\": " + step
                             + ", \"value\": " + testAccuracy(step) + "}]}")
                     .post("/api/v1/runs/" + runId + "/metrics").then().statusCode(200);
-            List<PhaseEvent> confirmed = phases.refresh(runId).orElseThrow().ledger().events();
+            List<PhaseEvent> confirmed = refresher.refresh(runId).orElseThrow().ledger().events();
             for (PhaseEvent e : confirmed) {
                 assertThat(e.status()).as("%s after %d points", e.key(), i + 1).isEqualTo(PhaseEvent.LIVE);
                 assertThat(e.intervalMethod()).startsWith("bootstrap");
@@ -83,7 +85,7 @@ class FinalRecomputeTest {
                 PhaseEvent.GENERALIZATION_COMPLETE + "|test_acc|0");
 
         finish(runId);
-        List<PhaseEvent> after = phases.refresh(runId).orElseThrow().ledger().events();
+        List<PhaseEvent> after = refresher.refresh(runId).orElseThrow().ledger().events();
         Map<String, PhaseEvent> byKey = after.stream().collect(Collectors.toMap(PhaseEvent::key, Function.identity()));
         assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(firstConfirmed.keySet());
         // Not found by the final detection: kept as confirmed, marked.
@@ -101,7 +103,7 @@ class FinalRecomputeTest {
         }
         assertThat(stored(runId)).containsExactlyInAnyOrderElementsOf(after);
         // Recomputing again (a second refresher, a reader of the phases) changes nothing.
-        assertThat(phases.refresh(runId).orElseThrow().ledger().events()).isEqualTo(after);
+        assertThat(refresher.refresh(runId).orElseThrow().ledger().events()).isEqualTo(after);
         assertThat(stored(runId)).containsExactlyInAnyOrderElementsOf(after);
         given().get("/api/v1/runs/" + runId + "/phases").then().statusCode(200)
                 .body("complete", equalTo(true))

@@ -1,4 +1,4 @@
-package dev.twophase.phase.web;
+package dev.twophase.analysis;
 
 import dev.twophase.phase.Compression;
 import dev.twophase.phase.Fitting;
@@ -27,16 +27,20 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * HTTP adapter of the pure phase detector: reads a run's series, reports its phases so far and
- * brings its stored events up to date ({@link PhaseService}).
+ * HTTP adapter of the pure phase detector: a run's phases so far and its confirmed events, as
+ * {@link PhaseRefresher#current} sees them.
  */
 @Path("/api/v1/runs/{runId}/phases")
 @Tag(name = "phases")
 @Produces(MediaType.APPLICATION_JSON)
 public class PhaseResource {
 
+    private final PhaseRefresher phases;
+
     @Inject
-    PhaseService phases;
+    PhaseResource(PhaseRefresher phases) {
+        this.phases = phases;
+    }
 
     /** The report: complete is false while the run may still add points. */
     @Schema(name = "PhaseReport")
@@ -61,7 +65,7 @@ public class PhaseResource {
     @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)
     public RunPhases phases(@Parameter(description = "Run id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("runId") String runId) {
         UUID id = RequestParameters.uuid("runId", runId);
-        PhaseService.Refreshed r = phases.refresh(id).orElseThrow(() -> ProblemException.notFound("no run " + id));
+        PhaseService.Detection r = phases.current(id).orElseThrow(() -> ProblemException.notFound("no run " + id));
         PhaseReport report = r.report();
         return new RunPhases(id, r.run().state().dbName(), r.run().state().terminal(), report.fitting(),
                 report.generalization(), report.testLoss(), report.compression(), r.ledger().events());

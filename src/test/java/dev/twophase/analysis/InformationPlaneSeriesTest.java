@@ -1,4 +1,4 @@
-package dev.twophase.phase.web;
+package dev.twophase.analysis;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

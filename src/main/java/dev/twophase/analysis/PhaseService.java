@@ -1,13 +1,17 @@
-package dev.twophase.phase.web;
+package dev.twophase.analysis;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.twophase.experiment.spec.PhasesSpec;
 import dev.twophase.metrics.FullSeries;
 import dev.twophase.metrics.MetricQuery;
 import dev.twophase.metrics.MetricSeries;
-import dev.twophase.experiment.spec.PhasesSpec;
 import dev.twophase.phase.BootstrapIntervals;
 import dev.twophase.phase.DetectionSettings;
 import dev.twophase.phase.EventLedger;
 import dev.twophase.phase.PhaseDetector;
+import dev.twophase.phase.PhaseEvent;
 import dev.twophase.phase.PhaseInputs;
 import dev.twophase.phase.PhaseReport;
 import dev.twophase.phase.Series;
@@ -24,55 +28,71 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Runs the pure detector over a run's stored series and keeps {@code phase_event} up to date
- * through the run's {@link EventLedger}: new confirmed events are added while the run trains; once
- * it has finished, the final detection over all points refines the events it finds again and
- * marks the others {@code live_only} instead of deleting them. Used by the phase resource and by
- * {@link PhaseRefresher}.
+ * Runs the pure detector over a run's stored series and carries the result through the run's
+ * {@link EventLedger}, in memory: new confirmed events while the run trains; once it has finished,
+ * the final detection over all points refines the events it finds again and marks the others
+ * {@code live_only} instead of deleting them. Writes nothing: {@link PhaseRefresher} stores what a
+ * detection changed.
  */
 @ApplicationScoped
 public class PhaseService {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Series (name, layer) one detection reads: a trained run with every measure has a few dozen. */
     public static final int MAX_SERIES = 128;
     /** Points per series one detection reads: 10^6 steps measured every 100 steps, or a thinned longer series. */
     public static final int MAX_POINTS = 10_000;
 
-    @Inject
-    MetricQuery metrics;
-    @Inject
-    RunRepository runs;
-    @Inject
-    PhaseEventStore events;
+    private final MetricQuery metrics;
+    private final RunRepository runs;
+    private final PhaseEventStore events;
 
-    /** The detection over the points present now, with the run and its confirmed (stored) events. */
-    public record Refreshed(RunRecord run, PhaseReport report, EventLedger ledger) {
+    @Inject
+    PhaseService(MetricQuery metrics, RunRepository runs, PhaseEventStore events) {
+        this.metrics = metrics;
+        this.runs = runs;
+        this.events = events;
     }
 
-    public Optional<Refreshed> refresh(UUID runId) {
+    /**
+     * The detection over the points present now, with the run, the series it has ({@code catalog}), the series
+     * read, and its confirmed events as the ledger has them after this detection.
+     *
+     * @param toStore the ledger's changes to store; null when there is nothing to store (a finished run whose
+     *                final recompute is stored already)
+     */
+    public record Detection(RunRecord run, List<MetricSeries> catalog, PhaseInputs inputs, PhaseReport report,
+                            EventLedger ledger, List<PhaseEvent> toStore) {
+
+        /** Whether this is the final recompute of a finished run. */
+        public boolean isFinal() {
+            return run.state().terminal();
+        }
+    }
+
+    public Optional<Detection> detect(UUID runId) {
         Optional<RunRecord> found = runs.find(runId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         RunRecord run = found.get();
-        PhaseInputs inputs = inputs(runId);
+        List<MetricSeries> catalog = metrics.seriesOf(runId);
+        PhaseInputs inputs = inputs(runId, catalog);
         PhaseDetector detector = new PhaseDetector(settings(run));
         BootstrapIntervals intervals = new BootstrapIntervals(detector);
         PhaseReport report = detector.detect(inputs);
-        boolean isFinal = run.state().terminal();
         EventLedger ledger = new EventLedger(events.events(runId));
         // Intervals are bootstrapped only for what gets stored: a new event once, every event once at the end
-        // (a finished run read again, by /phases or the alignment report, reuses its stored final events).
-        if (isFinal) {
-            if (!events.finallyScanned(runId)) {
-                events.store(runId, ledger.finish(intervals.apply(report.events(), inputs)), run.step(), true);
-            }
+        // (a finished run read again reuses its stored final events).
+        List<PhaseEvent> toStore;
+        if (!run.state().terminal()) {
+            toStore = ledger.confirm(intervals.apply(ledger.unconfirmed(report.events()), inputs));
+        } else if (!events.finallyScanned(runId)) {
+            toStore = ledger.finish(intervals.apply(report.events(), inputs));
         } else {
-            events.store(runId, ledger.confirm(intervals.apply(ledger.unconfirmed(report.events()), inputs)),
-                    run.step(), false);
+            toStore = null;
         }
-        return Optional.of(new Refreshed(run, report, ledger));
+        return Optional.of(new Detection(run, catalog, inputs, report, ledger, toStore));
     }
 
     /**
@@ -81,9 +101,9 @@ public class PhaseService {
      */
     static DetectionSettings settings(RunRecord run) {
         try {
-            com.fasterxml.jackson.databind.JsonNode spec = JSON.readTree(run.specJson());
+            JsonNode spec = JSON.readTree(run.specJson());
             long warmup = spec.path("optimizer").path("warmupSteps").asLong(0);
-            com.fasterxml.jackson.databind.JsonNode phases = spec.get("phases");
+            JsonNode phases = spec.get("phases");
             if (phases == null || !phases.isObject()) {
                 return DetectionSettings.defaults().withWarmup(warmup);
             }
@@ -91,19 +111,23 @@ public class PhaseService {
             return new DetectionSettings(p.fittingThreshold(), p.generalizationThreshold(),
                     p.generalizationOnsetFraction(), p.smoothingWindow(), p.logHalfWidth(), p.minimumRelativeChange(),
                     p.noiseMultiplier(), p.penaltyFactor(), p.maxLogHalfWidth(), p.plateauTolerance(), warmup);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored spec of run " + run.id() + " is not readable", e);
         }
     }
 
-    /**
-     * Every series the detector reads that the run has, whichever measures it recorded; bounded whatever
-     * the run holds (an external run may upload any series): at most {@link #MAX_SERIES} series, each
-     * thinned to about {@link #MAX_POINTS} points.
-     */
+    /** Every series the detector reads that the run has (see {@link #inputs(UUID, List)}). */
     public PhaseInputs inputs(UUID runId) {
-        List<String> names = metrics.seriesOf(runId).stream().map(MetricSeries::name)
-                .filter(PhaseService::detected).distinct().toList();
+        return inputs(runId, metrics.seriesOf(runId));
+    }
+
+    /**
+     * Every series of {@code catalog} the detector reads, whichever measures the run recorded; bounded whatever
+     * the run holds (an external run may upload any series): at most {@link #MAX_SERIES} series, each thinned
+     * to about {@link #MAX_POINTS} points.
+     */
+    private PhaseInputs inputs(UUID runId, List<MetricSeries> catalog) {
+        List<String> names = catalog.stream().map(MetricSeries::name).filter(PhaseService::detected).distinct().toList();
         Map<String, List<FullSeries>> read = metrics.readBounded(runId, names, MAX_SERIES, MAX_POINTS);
         SortedMap<String, SortedMap<Integer, Series>> series = new TreeMap<>();
         read.forEach((name, layers) -> {

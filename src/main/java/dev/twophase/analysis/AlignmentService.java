@@ -1,57 +1,49 @@
-package dev.twophase.phase.web;
+package dev.twophase.analysis;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twophase.experiment.ExperimentService;
 import dev.twophase.experiment.ExperimentView;
 import dev.twophase.phase.Alignment;
 import dev.twophase.phase.PhaseEvent;
-import dev.twophase.platform.ApiDocumentation;
-import dev.twophase.platform.ProblemException;
-import dev.twophase.platform.RequestParameters;
 import dev.twophase.queue.RunRecord;
 import dev.twophase.queue.RunRepository;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 
-/** Timescale alignment across the runs of one experiment (typically a sweep). */
-@Path("/api/v1/experiments/{id}/alignment")
-@Tag(name = "phases")
-@Produces(MediaType.APPLICATION_JSON)
-public class AlignmentResource {
+/** Assembles the timescale alignment across the runs of one experiment (typically a sweep). */
+@ApplicationScoped
+public class AlignmentService {
+
+    private final ExperimentService experiments;
+    private final RunRepository runs;
+    private final PhaseRefresher phases;
+    private final ObjectMapper json;
 
     @Inject
-    ExperimentService experiments;
-    @Inject
-    RunRepository runs;
-    @Inject
-    PhaseService phases;
-    @Inject
-    ObjectMapper json;
+    AlignmentService(ExperimentService experiments, RunRepository runs, PhaseRefresher phases, ObjectMapper json) {
+        this.experiments = experiments;
+        this.runs = runs;
+        this.phases = phases;
+        this.json = json;
+    }
 
     /** One run's event steps: whole-model events by kind, compression events by series. */
     @Schema(name = "RunAlignment")
     public record RunEvents(UUID runId, int ordinal, String state,
-                            @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT,
+                            @Schema(type = SchemaType.OBJECT,
                                     implementation = Map.class, description = "The run's value at each sweep path")
                             Map<String, JsonNode> sweepValues,
                             Map<String, Long> events,
@@ -63,39 +55,20 @@ public class AlignmentResource {
                          List<Alignment.Relation> relations) {
     }
 
-    @GET
-    @Operation(operationId = "getExperimentAlignment", summary = "Timescale alignment of the phases across an experiment's runs",
-            description = "Per run the detected event steps; across runs, per I(T;X) series (metric and layer): "
-                    + "compression onset vs fitting end and vs the test-loss hump peak, compression end vs "
-                    + "generalization completion (>= 0.95) and vs the generalization plateau (the paper's end of generalization), as ratios and log10-step differences with their spread and "
-                    + "Spearman rank correlations with n. Says so plainly when there are too few runs.")
-    @APIResponse(responseCode = "200", description = "The report",
-            content = @Content(schema = @Schema(implementation = Report.class)))
-    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
-    @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)
-    public Report alignment(@Parameter(description = "Experiment id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
-        UUID experimentId = RequestParameters.uuid("id", id);
-        ExperimentView experiment = experiments.find(experimentId)
-                .orElseThrow(() -> ProblemException.notFound("no experiment " + experimentId));
+    /** The report; empty when there is no such experiment. */
+    public Optional<Report> report(UUID experimentId) {
+        Optional<ExperimentView> experiment = experiments.find(experimentId);
+        if (experiment.isEmpty()) {
+            return Optional.empty();
+        }
         List<String> sweepPaths = new ArrayList<>();
-        experiment.spec().path("sweep").fieldNames().forEachRemaining(sweepPaths::add);
+        experiment.get().spec().path("sweep").fieldNames().forEachRemaining(sweepPaths::add);
         List<RunEvents> perRun = new ArrayList<>();
         int complete = 0;
         for (RunRecord run : runs.findByExperiments(List.of(experimentId))) {
-            List<PhaseEvent> confirmed = phases.refresh(run.id()).map(r -> r.ledger().events()).orElse(List.of());
-            Map<String, Long> events = new TreeMap<>();
-            Map<String, Map<String, Long>> compression = new TreeMap<>();
-            for (PhaseEvent e : confirmed) {
-                if (e.kind().equals(PhaseEvent.INFORMATION_PEAK) || e.kind().equals(PhaseEvent.COMPRESSION_ONSET)
-                        || e.kind().equals(PhaseEvent.COMPRESSION_END)) {
-                    compression.computeIfAbsent(e.metric() + "@" + e.layer(), k -> new TreeMap<>()).put(e.kind(), e.step());
-                } else if (e.layer() == 0) {
-                    events.put(e.kind(), e.step());
-                }
-            }
+            List<PhaseEvent> confirmed = phases.current(run.id()).map(r -> r.ledger().events()).orElse(List.of());
+            perRun.add(runEvents(run, confirmed, sweepPaths));
             complete += run.state().terminal() ? 1 : 0;
-            perRun.add(new RunEvents(run.id(), run.ordinal(), run.state().dbName(), sweepValues(run, sweepPaths),
-                    events, compression));
         }
         List<Alignment.Relation> relations = new ArrayList<>();
         TreeSet<String> series = new TreeSet<>();
@@ -106,8 +79,23 @@ public class AlignmentResource {
             relations.add(relate(perRun, s, PhaseEvent.GENERALIZATION_COMPLETE, PhaseEvent.COMPRESSION_END));
             relations.add(relate(perRun, s, PhaseEvent.GENERALIZATION_PLATEAU, PhaseEvent.COMPRESSION_END));
         }
-        return new Report(experimentId, perRun.size(), complete, statement(perRun.size(), series.isEmpty()), perRun,
-                relations);
+        return Optional.of(new Report(experimentId, perRun.size(), complete, statement(perRun.size(), series.isEmpty()),
+                perRun, relations));
+    }
+
+    private RunEvents runEvents(RunRecord run, List<PhaseEvent> confirmed, List<String> sweepPaths) {
+        Map<String, Long> events = new TreeMap<>();
+        Map<String, Map<String, Long>> compression = new TreeMap<>();
+        for (PhaseEvent e : confirmed) {
+            if (e.kind().equals(PhaseEvent.INFORMATION_PEAK) || e.kind().equals(PhaseEvent.COMPRESSION_ONSET)
+                    || e.kind().equals(PhaseEvent.COMPRESSION_END)) {
+                compression.computeIfAbsent(e.metric() + "@" + e.layer(), k -> new TreeMap<>()).put(e.kind(), e.step());
+            } else if (e.layer() == 0) {
+                events.put(e.kind(), e.step());
+            }
+        }
+        return new RunEvents(run.id(), run.ordinal(), run.state().dbName(), sweepValues(run, sweepPaths), events,
+                compression);
     }
 
     private static Alignment.Relation relate(List<RunEvents> perRun, String series, String first, String second) {
@@ -141,7 +129,7 @@ public class AlignmentResource {
             for (String path : paths) {
                 values.put(path, spec.at("/" + path.replace('.', '/')));
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored spec of run " + run.id() + " is not JSON", e);
         }
         return values;

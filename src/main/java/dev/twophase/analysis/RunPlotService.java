@@ -1,69 +1,50 @@
-package dev.twophase.phase.web;
+package dev.twophase.analysis;
 
-import dev.twophase.metrics.MetricQuery;
+import dev.twophase.metrics.MetricSeries;
 import dev.twophase.phase.PhaseEvent;
 import dev.twophase.phase.PhaseInputs;
 import dev.twophase.phase.Series;
 import dev.twophase.phase.plot.RunPlot;
-import dev.twophase.platform.ApiDocumentation;
 import dev.twophase.platform.ProblemException;
-import dev.twophase.platform.RequestParameters;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.Produces;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * A run's curves and events as SVG. (Its own full path: under a bare "/api/v1" JAX-RS would pick
- * the runs resource for the prefix and answer 404.)
+ * A run's curves and events as SVG, drawn from the series its phase detection read (one read per picture):
+ * accuracies, test loss, and the requested I(T;X) series per layer.
  */
-@Path("/api/v1/runs/{runId}/plot.svg")
-@Tag(name = "phases")
-public class PlotResource {
+@ApplicationScoped
+public class RunPlotService {
 
-    static final String SVG = "image/svg+xml";
     /** I(T;X) series (name and layer) drawn in one panel, whatever the run holds; the title says how many there are. */
     static final int MAX_SERIES_PER_PANEL = 24;
     /** Points drawn per series: twice the plot's width in pixels. */
     static final int MAX_DRAWN_POINTS = 1_200;
 
-    @Inject
-    PhaseService phases;
-    @Inject
-    MetricQuery metrics;
+    private final PhaseRefresher phases;
 
-    @GET
-    @Produces(SVG)
-    @Operation(operationId = "getRunPlot", summary = "A run's accuracies, test loss and I(T;X) per layer on a log-step axis, with its events marked",
-            description = "The I(T;X) panel draws mi_tx (the first estimator) per layer unless series names other I(T;X) "
-                    + "series (repeatable, e.g. series=mi_tx&series=mi_tx:kde_upper:mlp_hidden, or series=all for every one "
-                    + "the run records); a name the run does not record is a 400 naming series.")
-    @APIResponse(responseCode = "200", description = "SVG", content = @Content(mediaType = SVG,
-            schema = @Schema(type = SchemaType.STRING)))
-    @APIResponse(responseCode = "400", ref = ApiDocumentation.BAD_REQUEST)
-    @APIResponse(responseCode = "404", ref = ApiDocumentation.NOT_FOUND)
-    public String runPlot(@Parameter(description = "Run id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("runId") String runId,
-            @Parameter(description = "I(T;X) series to draw (repeatable); default mi_tx; all for every one")
-            @QueryParam("series") List<String> series) {
-        UUID id = RequestParameters.uuid("runId", runId);
-        PhaseService.Refreshed r = phases.refresh(id).orElseThrow(() -> ProblemException.notFound("no run " + id));
-        PhaseInputs inputs = phases.inputs(id);
-        List<PhaseEvent> events = r.ledger().events();
+    @Inject
+    RunPlotService(PhaseRefresher phases) {
+        this.phases = phases;
+    }
+
+    /**
+     * The SVG; {@code series} names the I(T;X) series to draw (default mi_tx, "all" for every one). A name the
+     * run does not record is a 400 naming {@code series}; an unknown run a 404.
+     */
+    public String render(UUID runId, List<String> series) {
+        PhaseService.Detection d = phases.current(runId).orElseThrow(() -> ProblemException.notFound("no run " + runId));
+        PhaseInputs inputs = d.inputs();
+        List<PhaseEvent> events = d.ledger().events();
         List<RunPlot.Panel> panels = new ArrayList<>();
         Map<String, Series> accuracy = new LinkedHashMap<>();
         accuracy.put(PhaseInputs.TRAIN_ACCURACY, thin(inputs.wholeModel(PhaseInputs.TRAIN_ACCURACY)));
@@ -72,15 +53,21 @@ public class PlotResource {
                 PhaseInputs.TEST_ACCURACY)));
         panels.add(new RunPlot.Panel("test loss", Map.of(PhaseInputs.TEST_LOSS, thin(inputs.wholeModel(PhaseInputs.TEST_LOSS))),
                 eventsOf(events, PhaseInputs.TEST_LOSS)));
+        panels.add(informationPanel(runId, d, series, events));
+        return RunPlot.render("run " + runId + " (" + d.run().state().dbName() + ", step " + d.run().step() + ")", panels);
+    }
+
+    private static RunPlot.Panel informationPanel(UUID runId, PhaseService.Detection d, List<String> series,
+                                                  List<PhaseEvent> events) {
         boolean all = series != null && series.contains("all");
-        java.util.Set<String> wanted = series == null || series.isEmpty() ? java.util.Set.of(PhaseInputs.MUTUAL_INFORMATION_TX)
-                : new java.util.LinkedHashSet<>(series);
+        Set<String> wanted = series == null || series.isEmpty() ? Set.of(PhaseInputs.MUTUAL_INFORMATION_TX)
+                : new LinkedHashSet<>(series);
         if (!all && series != null && !series.isEmpty()) {
-            java.util.Set<String> recorded = new java.util.HashSet<>();
-            metrics.seriesOf(id).forEach(m -> recorded.add(m.name()));
+            Set<String> recorded = new HashSet<>();
+            d.catalog().forEach(m -> recorded.add(m.name()));
             for (String name : wanted) {
                 if (!PhaseInputs.isInformationTx(name) || !recorded.contains(name)) {
-                    throw ProblemException.invalidParameter("series", "run " + id + " records no I(T;X) series " + name
+                    throw ProblemException.invalidParameter("series", "run " + runId + " records no I(T;X) series " + name
                             + " (mi_tx or mi_tx:<estimator>...; all draws every one)");
                 }
             }
@@ -88,7 +75,7 @@ public class PlotResource {
         Map<String, Series> information = new LinkedHashMap<>();
         List<String> miNames = new ArrayList<>();
         int[] found = {0};
-        inputs.series().forEach((name, layers) -> {
+        d.inputs().series().forEach((name, layers) -> {
             if (PhaseInputs.isInformationTx(name) && (all || wanted.contains(name))) {
                 layers.forEach((layer, s) -> {
                     if (found[0]++ < MAX_SERIES_PER_PANEL) {
@@ -101,11 +88,10 @@ public class PlotResource {
             }
         });
         // The detection reads a bounded number of series; the title counts all the run has.
-        long recorded = metrics.seriesOf(id).stream().filter(m -> PhaseInputs.isInformationTx(m.name())).count();
+        long recorded = d.catalog().stream().map(MetricSeries::name).filter(PhaseInputs::isInformationTx).count();
         String title = recorded > information.size()
                 ? "I(T;X) (bits), " + information.size() + " of " + recorded + " series" : "I(T;X) (bits)";
-        panels.add(new RunPlot.Panel(title, information, eventsOf(events, miNames.toArray(String[]::new))));
-        return RunPlot.render("run " + id + " (" + r.run().state().dbName() + ", step " + r.run().step() + ")", panels);
+        return new RunPlot.Panel(title, information, eventsOf(events, miNames.toArray(String[]::new)));
     }
 
     /**

@@ -1,9 +1,10 @@
-package dev.twophase.phase.web;
+package dev.twophase.analysis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twophase.phase.PhaseEvent;
+import dev.twophase.queue.RunState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -13,12 +14,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
-/** SQL for the confirmed events of runs ({@code phase_event}) and where the detector last looked ({@code phase_scan}). */
+/**
+ * SQL for the confirmed events of runs ({@code phase_event}) and where the detector last looked ({@code phase_scan}).
+ * Only {@link PhaseRefresher} writes.
+ */
 @ApplicationScoped
 public class PhaseEventStore {
 
@@ -35,9 +41,10 @@ public class PhaseEventStore {
     // Running runs with steps the detector has not seen, and finished runs not yet recomputed.
     private static final String DUE = """
             SELECT r.id FROM run r LEFT JOIN phase_scan s ON s.run_id = r.id
-             WHERE (r.state = 'running' AND (s.run_id IS NULL OR s.scanned_step < r.step))
-                OR (r.state IN ('succeeded', 'failed', 'cancelled') AND (s.run_id IS NULL OR NOT s.final))
-             ORDER BY r.created_at LIMIT ?""";
+             WHERE (r.state = '%s' AND (s.run_id IS NULL OR s.scanned_step < r.step))
+                OR (r.state IN (%s) AND (s.run_id IS NULL OR NOT s.final))
+             ORDER BY r.created_at LIMIT ?""".formatted(RunState.RUNNING.dbName(), Arrays.stream(RunState.values())
+            .filter(RunState::terminal).map(s -> "'" + s.dbName() + "'").collect(Collectors.joining(", ")));
     private static final String SCANNED = """
             INSERT INTO phase_scan (run_id, scanned_step, final) VALUES (?, ?, ?)
             ON CONFLICT (run_id) DO UPDATE SET scanned_step = excluded.scanned_step, final = excluded.final,
@@ -46,10 +53,14 @@ public class PhaseEventStore {
     private static final TypeReference<Map<String, Double>> PARAMETERS = new TypeReference<>() {
     };
 
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+
     @Inject
-    DataSource dataSource;
-    @Inject
-    ObjectMapper json;
+    PhaseEventStore(DataSource dataSource, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.json = json;
+    }
 
     public List<PhaseEvent> events(UUID runId) {
         try (Connection c = dataSource.getConnection();
