@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static dev.twophase.training.HostArray.copyRows;
+
 /**
  * {@link TrainingEngine} for {@link TransformerGraph}'s model without a graph: {@link DirectTransformer}'s
  * hand-derived forward and backward passes on preallocated ND4J buffers, parameters, gradients and
@@ -166,11 +168,11 @@ public final class DirectTrainingEngine implements TrainingEngine {
             for (int l = 0; l < layers; l++) {
                 int first = 3 - b.queries(l);
                 switch (representation) {
-                    case RESIDUAL_LAST -> HostArray.copyRows(b.top(b.position(b.input[l + 1], 2, first), count), out[l], from, 0, model.d);
-                    case MLP_HIDDEN -> HostArray.copyRows(b.top(b.position(b.layer[l].hidden, 2, first), count), out[l], from, 0, model.dMlp);
+                    case RESIDUAL_LAST -> copyRows(b.top(b.position(b.input[l + 1], 2, first), count), out[l], from, 0, model.d);
+                    case MLP_HIDDEN -> copyRows(b.top(b.position(b.layer[l].hidden, 2, first), count), out[l], from, 0, model.dMlp);
                     case RESIDUAL_ALL -> {
                         for (int t = 0; t < 3; t++) {
-                            HostArray.copyRows(b.top(b.position(b.input[l + 1], t, 0), count), out[l], from, t * model.d, 3 * model.d);
+                            copyRows(b.top(b.position(b.input[l + 1], t, 0), count), out[l], from, t * model.d, 3 * model.d);
                         }
                     }
                     case ATTENTION_LAST -> model.copyLastQueryPattern(b, l, count, out[l], from);
@@ -184,9 +186,9 @@ public final class DirectTrainingEngine implements TrainingEngine {
     public float[][] embeddedInputs(Split split) {
         open();
         float[][] tokens = new float[model.vocabulary][];
-        HostArray.copyRows(parameters.W_E, tokens, 0, 0, model.d);
+        copyRows(parameters.W_E, tokens, 0, 0, model.d);
         float[][] positions = new float[3][];
-        HostArray.copyRows(parameters.W_pos, positions, 0, 0, model.d);
+        copyRows(parameters.W_pos, positions, 0, 0, model.d);
         int d = model.d;
         int[] pairs = data.indices(split);
         float[][] out = new float[pairs.length][3 * d];
@@ -224,10 +226,10 @@ public final class DirectTrainingEngine implements TrainingEngine {
             model.forward(b, parameters);
             for (int l = 0; l < layers; l++) {
                 for (int t = 0; t < 3; t++) {
-                    HostArray.copyRows(b.top(b.position(b.layer[l].preActivation, t, 0), count), pre[l], from, t * model.dMlp, 3 * model.dMlp);
+                    copyRows(b.top(b.position(b.layer[l].preActivation, t, 0), count), pre[l], from, t * model.dMlp, 3 * model.dMlp);
                 }
             }
-            HostArray.copyRows(b.top(b.logits, count), logits, from, 0, model.classes);
+            copyRows(b.top(b.logits, count), logits, from, 0, model.classes);
         });
         return new EmbeddedForward(pre, logits);
     }
