@@ -29,6 +29,7 @@ final class DoubleAttention {
         this.scale = scale;
     }
 
+    /** {@link TransformerKernels#attention}: scores, softmax into the pattern, mixing of the values. */
     void forward(Attention x, AttentionHost io) {
         double[] k = new double[T * TILE * d];
         double[] v = new double[T * TILE * d];
@@ -70,6 +71,7 @@ final class DoubleAttention {
         }
     }
 
+    /** {@link TransformerKernels#attentionBackward}: dV, then through the softmax into dQ and dK. */
     void backward(Attention x, AttentionHost io) {
         int first = x.first();
         double[] k = new double[T * BACKWARD_TILE * d];

@@ -30,6 +30,7 @@ final class FloatAttention {
         this.scale = scale;
     }
 
+    /** {@link TransformerKernels#attention}: scores, softmax into the pattern, mixing of the values. */
     void forward(Attention x, AttentionHost io) {
         float[] k = new float[T * TILE * d];
         float[] v = new float[T * TILE * d];
@@ -41,7 +42,7 @@ final class FloatAttention {
             Tile tile = Tile.at(x.n(), TILE, i0);
             io.readKeysValues(tile, k, v);
             for (int t = x.first(); t < T; t++) {
-                if (t == 0) {
+                if (t == 0) { // attends to itself only: pattern 1, output v_0; the query is not computed
                     Arrays.fill(p, 0, tile.size() * heads, 1f);
                     io.writeOutput(tile, 0, v, p);
                     continue;
@@ -72,6 +73,7 @@ final class FloatAttention {
         }
     }
 
+    /** {@link TransformerKernels#attentionBackward}: dV, then through the softmax into dQ and dK. */
     void backward(Attention x, AttentionHost io) {
         int first = x.first();
         float[] k = new float[T * BACKWARD_TILE * d];
@@ -107,7 +109,7 @@ final class FloatAttention {
                             r += pu * dot;
                         }
                         if (t == 0) {
-                            continue;
+                            continue; // a softmax over one key has no gradient
                         }
                         Arrays.fill(dq, at, at + dHead, 0f);
                         int qt = tile.inTile(t, d) + at;
