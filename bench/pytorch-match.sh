@@ -10,7 +10,8 @@
 #  2. grok (skipped with --quick): 5 seeds each, steps until test accuracy >= 0.95 (checked every
 #     50 steps, cap 6,000), the engine from its own initial weights, PyTorch from the same weights.
 # Usage: bench/pytorch-match.sh [--quick] [--out DIR]   (heavy: run it with nice on a shared machine)
-# Needs: apt-get install -y python3-torch python3-numpy. Builds the service if needed.
+# Needs: apt-get install -y python3-torch python3-numpy. TorchMatch lives in src/jmh/java, outside the
+# service jar; bench/jmh-classpath.sh (re)builds it when a source is newer than the last build.
 # Last line: max_rel_diff_100=<x> max_rel_diff_2000=<x> median_grok_engine=<x> median_grok_torch=<x>
 #   (--quick: max_rel_diff_100=<x> max_rel_diff_200=<x>, 200 float32 steps only: ~8 min even at the
 #   ~6 % of a core this machine gave it under load, 2.2 s per PyTorch step)
@@ -25,13 +26,9 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-jar=target/quarkus-app/quarkus-run.jar
-# rebuild when the engine's sources are newer than the jar (TorchMatch must see the current engine)
-if [ ! -f "$jar" ] || [ -n "$(find src/main/java/dev/twophase/training -newer "$jar" -name '*.java' | head -1)" ]; then
-  ./mvnw -q package -DskipTests
-fi
+cp=$(bench/jmh-classpath.sh)
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2}
-java() { command java -Xmx512m ${BENCH_JAVA_OPTS:-} -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
+java() { command java -Xmx512m ${BENCH_JAVA_OPTS:-} -cp "$cp" \
   dev.twophase.training.TorchMatch "$@" 2>&1 | grep -v '^SLF4J'; }
 rm -rf "$out"
 mkdir -p "$out"

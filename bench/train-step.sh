@@ -3,12 +3,12 @@
 # Usage: bench/train-step.sh [--modulus 97] [--batch 512 (0 = full batch)] [--steps 60] [--warmup 20]
 #                            [--train-fraction 0.3] [--engine direct|samediff] [--mode train|forward]
 #                            [--operation add|sub|mul|div|floordiv]
-# 2 threads for OpenBLAS (the direct engine puts ND4J's element-wise ops on one OpenMP thread itself), heap 512 MB. Builds the service if needed. Last line:
+# 2 threads for OpenBLAS (the direct engine puts ND4J's element-wise ops on one OpenMP thread itself), heap 512 MB.
+# EngineBenchmark lives in src/jmh/java, outside the service jar; bench/jmh-classpath.sh builds it when needed. Last line:
 # median_ms=<float> p90_ms=<float> rss_mb=<float>   (rss = peak resident set of the process)
 # bench/train_step_pytorch.py takes the same flags and prints the same last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
+cp=$(bench/jmh-classpath.sh)
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2}
-exec java -Xmx512m ${BENCH_JAVA_OPTS:-} -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
-     dev.twophase.training.EngineBenchmark "$@"
+exec java -Xmx512m ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.twophase.training.EngineBenchmark "$@"

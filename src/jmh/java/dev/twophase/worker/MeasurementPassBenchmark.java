@@ -72,11 +72,11 @@ public class MeasurementPassBenchmark {
         LocalComplexitySpec lc = new LocalComplexitySpec(25, 0.1, 50);
         LinearMappingNumberSpec lmn = new LinearMappingNumberSpec(20);
         MeasuresSpec spec = switch (pass) {
-            case "default" -> new MeasuresSpec(100, List.of(kde), null, null);
-            case "binning" -> new MeasuresSpec(100, List.of(binning), null, null);
-            case "lc" -> new MeasuresSpec(100, List.of(kde), lc, null);
-            case "lmn" -> new MeasuresSpec(100, List.of(kde), null, lmn);
-            case "all" -> new MeasuresSpec(100, List.of(kde, binning, MutualInformationSpec.kde(0.1, 1000),
+            case "default" -> new MeasuresSpec(100, null, List.of(kde), null, null);
+            case "binning" -> new MeasuresSpec(100, null, List.of(binning), null, null);
+            case "lc" -> new MeasuresSpec(100, null, List.of(kde), lc, null);
+            case "lmn" -> new MeasuresSpec(100, null, List.of(kde), null, lmn);
+            case "all" -> new MeasuresSpec(100, null, List.of(kde, binning, MutualInformationSpec.kde(0.1, 1000),
                     new MutualInformationSpec("kde", "mlp_hidden", "train", null, null, null, null, 0.1, "absolute", 1000),
                     new MutualInformationSpec("binning", "mlp_hidden", "train", 30, "adaptive", null, null, null, null, null)),
                     lc, lmn);

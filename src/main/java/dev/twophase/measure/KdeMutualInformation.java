@@ -42,10 +42,7 @@ public final class KdeMutualInformation implements InformationEstimator {
 
     private static final double LN2 = Math.log(2.0);
 
-    private final NoiseChannel channel;
-    private final int maxProbes;
-    private final long seed;
-    private final GramProduct gram;
+    private final ProbedChannel settings;
 
     /**
      * Fixed noise variance on the representation as it is (the papers' setting).
@@ -64,21 +61,15 @@ public final class KdeMutualInformation implements InformationEstimator {
 
     /** @param gram computes the inner products of the distances (exact Java loops, or BLAS) */
     public KdeMutualInformation(NoiseChannel channel, int probes, long seed, GramProduct gram) {
-        if (probes < 1) {
-            throw new IllegalArgumentException("probes must be at least 1, was " + probes);
-        }
-        this.channel = java.util.Objects.requireNonNull(channel, "channel");
-        this.maxProbes = probes;
-        this.seed = seed;
-        this.gram = java.util.Objects.requireNonNull(gram, "gram");
+        this.settings = new ProbedChannel(channel, probes, seed, gram);
     }
 
     public NoiseChannel channel() {
-        return channel;
+        return settings.channel();
     }
 
     public int probes() {
-        return maxProbes;
+        return settings.probes();
     }
 
     @Override
@@ -95,9 +86,9 @@ public final class KdeMutualInformation implements InformationEstimator {
     public Estimate estimate(float[][] h, int[] labels) {
         int units = Activations.validate(h, labels);
         int n = h.length;
-        NoiseChannel.Applied applied = channel.apply(h);
+        NoiseChannel.Applied applied = settings.channel().apply(h);
         double sigma2 = applied.sigma2();
-        int[] probeRows = PairwiseDistances.probeRows(n, maxProbes, seed);
+        int[] probeRows = settings.probeRows(n);
         int[] classOf = Activations.denseLabels(labels);
         int[] classSize = new int[Activations.max(classOf) + 1];
         for (int c : classOf) {
@@ -106,7 +97,7 @@ public final class KdeMutualInformation implements InformationEstimator {
         double upperScale = -1.0 / (2 * sigma2);
         double lowerScale = -1.0 / (8 * sigma2);
         double[] sums = new double[4];
-        new PairwiseDistances(applied.rows(), units, gram).forEachProbe(probeRows, (i, distances) -> {
+        new PairwiseDistances(applied.rows(), units, settings.gram()).forEachProbe(probeRows, (i, distances) -> {
             int c = classOf[i];
             // -(log((1/N) sum_j ...)) for all rows, and for the rows of i's label
             double allUpper = Math.log(n) - logSumExp(distances, upperScale, classOf, -1);

@@ -18,33 +18,24 @@ public final class RenyiMutualInformation implements InformationEstimator {
 
     private static final double LN2 = Math.log(2.0);
 
-    private final NoiseChannel channel;
-    private final int maxProbes;
-    private final long seed;
-    private final GramProduct gram;
+    private final ProbedChannel settings;
 
     /** @param gram computes the inner products of the distances (exact Java loops, or BLAS) */
     public RenyiMutualInformation(NoiseChannel channel, int probes, long seed, GramProduct gram) {
-        if (probes < 1) {
-            throw new IllegalArgumentException("probes must be at least 1, was " + probes);
-        }
-        this.channel = java.util.Objects.requireNonNull(channel, "channel");
-        this.maxProbes = probes;
-        this.seed = seed;
-        this.gram = java.util.Objects.requireNonNull(gram, "gram");
+        this.settings = new ProbedChannel(channel, probes, seed, gram);
     }
 
     @Override
     public List<Estimate> estimates(float[][] h, int[] labels) {
         int units = Activations.validate(h, labels);
         int n = h.length;
-        NoiseChannel.Applied applied = channel.apply(h);
+        NoiseChannel.Applied applied = settings.channel().apply(h);
         // K_ij² = exp(-D_ij / sigma2)
         double scale = -1.0 / applied.sigma2();
         int[] classOf = Activations.denseLabels(labels);
-        int[] probeRows = PairwiseDistances.probeRows(n, maxProbes, seed);
+        int[] probeRows = settings.probeRows(n);
         double[] sums = new double[2];
-        new PairwiseDistances(applied.rows(), units, gram).forEachProbe(probeRows, (i, distances) -> {
+        new PairwiseDistances(applied.rows(), units, settings.gram()).forEachProbe(probeRows, (i, distances) -> {
             double all = 0;
             double sameLabel = 0;
             for (int j = 0; j < distances.length; j++) {

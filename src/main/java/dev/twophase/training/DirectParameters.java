@@ -23,15 +23,15 @@ import java.util.Random;
 final class DirectParameters {
 
     /** One block's tensors; matrices are {@code [in, out]} (activations are row vectors). */
-    record Block(INDArray wq, INDArray wk, INDArray wv, INDArray wo,
-                 INDArray wIn, INDArray bIn, INDArray wOut, INDArray bOut, INDArray all) {
+    record Block(INDArray W_Q, INDArray W_K, INDArray W_V, INDArray W_O,
+                 INDArray W_in, INDArray b_in, INDArray W_out, INDArray b_out, INDArray all) {
     }
 
     final INDArray flat;
-    final INDArray tokenEmbedding;
-    final INDArray positionEmbedding;
+    final INDArray W_E;
+    final INDArray W_pos;
     final Block[] blocks;
-    final INDArray unembedding;
+    final INDArray W_U;
     private final Map<String, INDArray> named = new LinkedHashMap<>();
     private long offset;
 
@@ -44,23 +44,17 @@ final class DirectParameters {
         this.flat = flat;
         int d = model.dModel();
         int m = model.dMlp();
-        tokenEmbedding = next("W_E", vocabulary, d);
-        positionEmbedding = next("W_pos", TransformerGraph.POSITIONS, d);
+        W_E = next("W_E", vocabulary, d);
+        W_pos = next("W_pos", TransformerGraph.POSITIONS, d);
         blocks = new Block[model.layers()];
         for (int l = 0; l < blocks.length; l++) {
             String p = "block" + (l + 1) + "_";
             long start = offset;
-            INDArray wq = next(p + "W_Q", d, d);
-            INDArray wk = next(p + "W_K", d, d);
-            INDArray wv = next(p + "W_V", d, d);
-            INDArray wo = next(p + "W_O", d, d);
-            INDArray wIn = next(p + "W_in", d, m);
-            INDArray bIn = next(p + "b_in", 1, m);
-            INDArray wOut = next(p + "W_out", m, d);
-            INDArray bOut = next(p + "b_out", 1, d);
-            blocks[l] = new Block(wq, wk, wv, wo, wIn, bIn, wOut, bOut, view(flat, start, offset - start));
+            blocks[l] = new Block(next(p + "W_Q", d, d), next(p + "W_K", d, d), next(p + "W_V", d, d),
+                    next(p + "W_O", d, d), next(p + "W_in", d, m), next(p + "b_in", 1, m), next(p + "W_out", m, d),
+                    next(p + "b_out", 1, d), view(flat, start, offset - start));
         }
-        unembedding = next("W_U", d, classes);
+        W_U = next("W_U", d, classes);
     }
 
     static long count(ModelSetup model, int vocabulary, int classes) {

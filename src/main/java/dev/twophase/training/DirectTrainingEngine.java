@@ -1,6 +1,5 @@
 package dev.twophase.training;
 
-import dev.twophase.training.SameDiffTrainingEngine.Scores;
 import dev.twophase.training.TrainingSetup.OptimizerSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,6 +15,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import static dev.twophase.training.HostArray.copyRows;
 
 /**
  * {@link TrainingEngine} for {@link TransformerGraph}'s model without a graph: {@link DirectTransformer}'s
@@ -174,58 +175,20 @@ public final class DirectTrainingEngine implements TrainingEngine {
                             copyRows(b.top(b.position(b.input[l + 1], t, 0), count), out[l], from, t * model.d, 3 * model.d);
                         }
                     }
-                    case ATTENTION_LAST -> copyLastQueryPattern(b.layer[l].pattern, b.n, count, out[l], from);
+                    case ATTENTION_LAST -> model.copyLastQueryPattern(b, l, count, out[l], from);
                 }
             }
         });
         return out;
     }
 
-    /**
-     * The pattern of query "=" (position 2) against positions 0..2 of the first {@code count} samples into
-     * {@code out[from + i]} as {@code [head·3 + u]}; the buffer holds {@code [pair][sample][head]}.
-     */
-    private void copyLastQueryPattern(INDArray pattern, int n, int count, float[][] out, int from) {
-        int heads = model.heads;
-        HostArray host = HostArray.of(pattern);
-        float[] probabilities = new float[count * heads];
-        for (int i = 0; i < count; i++) {
-            out[from + i] = new float[3 * heads];
-        }
-        for (int u = 0; u < 3; u++) {
-            host.read(DirectTransformer.pair(2, u) * n * heads, probabilities, 0, count * heads);
-            for (int i = 0; i < count; i++) {
-                for (int h = 0; h < heads; h++) {
-                    out[from + i][h * 3 + u] = probabilities[i * heads + h];
-                }
-            }
-        }
-    }
-
-    /**
-     * Rows of {@code source} (a dense c-order matrix or view) into {@code out[from + i]} at column
-     * {@code at}; allocates rows of {@code width}. Straight from native memory, one bulk copy per row
-     * ({@link HostArray}): ND4J's {@code toFloatMatrix} runs a native operation per row.
-     */
-    private static void copyRows(INDArray source, float[][] out, int from, int at, int width) {
-        int rows = (int) source.rows();
-        int columns = (int) source.columns();
-        HostArray host = HostArray.of(source);
-        for (int i = 0; i < rows; i++) {
-            if (out[from + i] == null) {
-                out[from + i] = new float[width];
-            }
-            host.read(i * columns, out[from + i], at, columns);
-        }
-    }
-
     @Override
     public float[][] embeddedInputs(Split split) {
         open();
         float[][] tokens = new float[model.vocabulary][];
-        copyRows(parameters.tokenEmbedding, tokens, 0, 0, model.d);
+        copyRows(parameters.W_E, tokens, 0, 0, model.d);
         float[][] positions = new float[3][];
-        copyRows(parameters.positionEmbedding, positions, 0, 0, model.d);
+        copyRows(parameters.W_pos, positions, 0, 0, model.d);
         int d = model.d;
         int[] pairs = data.indices(split);
         float[][] out = new float[pairs.length][3 * d];

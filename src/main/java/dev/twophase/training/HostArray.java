@@ -86,6 +86,23 @@ final class HostArray {
         return Math.sqrt(sum);
     }
 
+    /**
+     * Rows of {@code source} (a dense c-order matrix or view) into {@code out[from + i]} at column
+     * {@code at}; allocates rows of {@code width}. One bulk copy per row: ND4J's {@code toFloatMatrix}
+     * runs a native operation per row.
+     */
+    static void copyRows(INDArray source, float[][] out, int from, int at, int width) {
+        int rows = (int) source.rows();
+        int columns = (int) source.columns();
+        HostArray host = of(source);
+        for (int i = 0; i < rows; i++) {
+            if (out[from + i] == null) {
+                out[from + i] = new float[width];
+            }
+            host.read(i * columns, out[from + i], at, columns);
+        }
+    }
+
     /** For tests: use the copying path (as on CUDA) even where arrays live in host memory; returns the old setting. */
     static boolean useHostMemory(boolean direct) {
         boolean old = hostMemory;

@@ -376,47 +376,6 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
         return sd;
     }
 
-    /** Sum of cross-entropies (nats) and count of correct argmax predictions over some rows. */
-    record Scores(double lossSum, long correct, long count) {
-        static final Scores EMPTY = new Scores(0, 0, 0);
-
-        static Scores of(INDArray logits, int[] labels) {
-            double[][] rows = logits.castTo(DataType.DOUBLE).toDoubleMatrix();
-            double lossSum = 0;
-            long correct = 0;
-            for (int i = 0; i < rows.length; i++) {
-                double[] row = rows[i];
-                int best = 0;
-                for (int c = 1; c < row.length; c++) {
-                    if (row[c] > row[best]) {
-                        best = c;
-                    }
-                }
-                double sumExp = 0;
-                for (double v : row) {
-                    sumExp += Math.exp(v - row[best]);
-                }
-                lossSum += row[best] + Math.log(sumExp) - row[labels[i]];
-                if (best == labels[i]) {
-                    correct++;
-                }
-            }
-            return new Scores(lossSum, correct, rows.length);
-        }
-
-        Scores plus(Scores other) {
-            return new Scores(lossSum + other.lossSum, correct + other.correct, count + other.count);
-        }
-
-        double meanLoss() {
-            return count == 0 ? Double.NaN : lossSum / count;
-        }
-
-        double accuracy() {
-            return count == 0 ? Double.NaN : (double) correct / count;
-        }
-    }
-
     /** Keeps the logits SameDiff computes on its way to the loss during {@code fit} (a copy: SameDiff reuses its buffers). */
     private static final class LogitsCapture extends BaseListener {
         INDArray logits;

@@ -14,7 +14,7 @@ class DirectEngineInterfaceTest {
 
     /** p = 53: the ALL split (2809 inputs) takes two forward chunks, the train split (1405) one. */
     private static DirectTrainingEngine trained() {
-        DirectTrainingEngine engine = new DirectTrainingEngine(Setups.modularAdd(53, 0.5, 2, 16, 4, 32, 3e-3, 1.0, 0, 64, 11));
+        DirectTrainingEngine engine = new DirectTrainingEngine(Setups.modularAdd(53).lr(3e-3).batch(64).seed(11).build());
         for (int i = 0; i < 5; i++) {
             engine.trainStep();
         }
@@ -101,7 +101,7 @@ class DirectEngineInterfaceTest {
     /** Block norms partition the parameters: Σ blocks² + embeddings² + unembedding² = weightNorm². */
     @Test
     void blockNormsPartitionTheWeightsAndGradientsAppearAfterAStep() {
-        try (DirectTrainingEngine fresh = new DirectTrainingEngine(Setups.modularAdd(11, 0.5, 2, 16, 4, 32, 1e-3, 1.0, 0, 16, 1))) {
+        try (DirectTrainingEngine fresh = new DirectTrainingEngine(Setups.modularAdd(11).build())) {
             assertThat(fresh.blockGradientNorms()).containsExactly(0.0, 0.0);
             double[] blocks = fresh.blockWeightNorms();
             double rest = 0;
@@ -121,8 +121,8 @@ class DirectEngineInterfaceTest {
 
     @Test
     void stateOfAnotherSetupOrFormatIsRejected() {
-        try (DirectTrainingEngine a = new DirectTrainingEngine(Setups.modularAdd(11, 0.5, 1, 16, 4, 32, 1e-3, 1.0, 0, 16, 1));
-             DirectTrainingEngine b = new DirectTrainingEngine(Setups.modularAdd(11, 0.5, 1, 16, 4, 32, 1e-3, 1.0, 0, 32, 1))) {
+        try (DirectTrainingEngine a = new DirectTrainingEngine(Setups.modularAdd(11).layers(1).build());
+             DirectTrainingEngine b = new DirectTrainingEngine(Setups.modularAdd(11).layers(1).batch(32).build())) {
             byte[] state = a.saveState();
             assertThatIllegalArgumentException().isThrownBy(() -> b.restoreState(state)).withMessageContaining("another setup");
             assertThatIllegalArgumentException().isThrownBy(() -> a.restoreState(Arrays.copyOf(state, state.length / 2)))

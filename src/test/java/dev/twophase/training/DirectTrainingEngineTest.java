@@ -16,7 +16,7 @@ class DirectTrainingEngineTest {
 
     /** Two blocks (the first computes all positions, the last only "="), minibatches of 16 from 60 train pairs. */
     static TrainingSetup twoBlocks(int batch, double lr, double wd) {
-        return Setups.modularAdd(11, 0.5, 2, 16, 4, 32, lr, wd, 5, batch, 7);
+        return Setups.modularAdd(11).lr(lr).weightDecay(wd).warmup(5).batch(batch).seed(7).build();
     }
 
     @Test
@@ -92,7 +92,7 @@ class DirectTrainingEngineTest {
      */
     @Test
     void forwardRepresentationsMatchTheReferenceOverSeveralChunks() {
-        TrainingSetup setup = Setups.modularAdd(101, 0.3, 2, 16, 4, 32, 3e-3, 1.0, 0, 64, 5);
+        TrainingSetup setup = Setups.modularAdd(101).trainFraction(0.3).lr(3e-3).batch(64).seed(5).build();
         assertThat(101 * 101).isGreaterThan(DirectTrainingEngine.FORWARD_CHUNK);
         try (SameDiffTrainingEngine reference = new SameDiffTrainingEngine(setup);
              DirectTrainingEngine direct = new DirectTrainingEngine(setup)) {

@@ -29,7 +29,7 @@ class EngineWeightsTest {
 
     /** Full batch: every step sees the same pairs, so the reloaded engine's first step is the original's next one. */
     private static TrainingSetup fullBatch(long seed) {
-        return Setups.modularAdd(11, 0.5, 2, 16, 4, 32, 3e-3, 1.0, 5, 10_000, seed);
+        return Setups.modularAdd(11).lr(3e-3).warmup(5).batch(10_000).seed(seed).build();
     }
 
     @Test
@@ -162,7 +162,7 @@ class EngineWeightsTest {
 
         try (DirectTrainingEngine small = new DirectTrainingEngine(fullBatch(1));
              DirectTrainingEngine other = new DirectTrainingEngine(
-                     Setups.modularAdd(11, 0.5, 1, 16, 4, 32, 3e-3, 1.0, 5, 10_000, 1))) {
+                     Setups.modularAdd(11).layers(1).lr(3e-3).warmup(5).batch(10_000).build())) {
             Path weights = dir.resolve("w");
             other.exportWeights(weights);
             assertThatThrownBy(() -> small.importWeights(weights)).hasMessageContaining("index lists");

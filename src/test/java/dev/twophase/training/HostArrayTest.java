@@ -49,7 +49,7 @@ class HostArrayTest {
     /** The engine through the copying path (what a CUDA backend runs) computes exactly what the direct path does. */
     @org.junit.jupiter.api.Test
     void theEngineGivesTheSameResultsThroughHostCopies() {
-        TrainingSetup setup = Setups.modularAdd(11, 0.5, 2, 16, 4, 32, 3e-3, 1.0, 0, 16, 3);
+        TrainingSetup setup = Setups.modularAdd(11).lr(3e-3).seed(3).build();
         float[][][] expected;
         double expectedLoss;
         Evaluation expectedEvaluation;

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.within;
 class SameDiffCheckpointTest {
 
     private static final double TOLERANCE = 1e-5;
-    private static final TrainingSetup SETUP = Setups.modularAdd(7, 0.8, 1, 16, 2, 32, 3e-3, 1.0, 6, 16, 5);
+    private static final TrainingSetup SETUP =
+            Setups.modularAdd(7).trainFraction(0.8).layers(1).heads(2).lr(3e-3).warmup(6).seed(5).build();
     private static final TrainingEngineFactory ENGINES = new SameDiffTrainingEngineFactory();
 
     @Test
@@ -75,7 +76,7 @@ class SameDiffCheckpointTest {
             engine.trainStep();
             state = engine.saveState();
         }
-        TrainingSetup other = Setups.modularAdd(7, 0.8, 1, 16, 2, 32, 1e-3, 1.0, 6, 16, 5);
+        TrainingSetup other = Setups.modularAdd(7).trainFraction(0.8).layers(1).heads(2).warmup(6).seed(5).build();
         try (TrainingEngine engine = ENGINES.create(other)) {
             assertThatThrownBy(() -> engine.restoreState(state)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("another setup");

@@ -42,7 +42,7 @@ class SameDiffTrainingEngineTest {
     void minibatchesTrainToo() {
         // 39 train pairs in shuffled batches of 16 (measured: train loss 1.99 -> 0.45 in 120 steps; batches
         // of 8 learn much more slowly at this rate and weight decay)
-        TrainingSetup setup = Setups.modularAdd(7, 0.8, 1, 32, 4, 128, 3e-3, 1.0, 0, 16, 5);
+        TrainingSetup setup = Setups.modularAdd(7).trainFraction(0.8).layers(1).dModel(32).dMlp(128).lr(3e-3).seed(5).build();
         try (TrainingEngine engine = new SameDiffTrainingEngineFactory().create(setup)) {
             double before = engine.evaluate().trainLoss();
             for (int i = 0; i < 120; i++) {
@@ -69,7 +69,7 @@ class SameDiffTrainingEngineTest {
     /** The scheduled rate reaches the updater: Adam's first step moves each weight by ~lr (|m̂/√v̂| = 1). */
     @Test
     void warmUpRateDrivesTheUpdater() {
-        TrainingSetup setup = Setups.modularAdd(7, 0.5, 1, 32, 4, 128, 1e-3, 0.0, 10, 512, 42);
+        TrainingSetup setup = Setups.endToEnd().weightDecay(0.0).build();
         try (SameDiffTrainingEngine engine = new SameDiffTrainingEngine(setup)) {
             INDArray before = engine.graph().getVariable("W_U").getArr().dup();
             StepResult first = engine.trainStep();
@@ -89,8 +89,8 @@ class SameDiffTrainingEngineTest {
     @Test
     void weightDecayIsDecoupled() {
         double wd = 1.0;
-        try (SameDiffTrainingEngine plain = new SameDiffTrainingEngine(Setups.modularAdd(7, 0.5, 1, 32, 4, 128, 1e-3, 0.0, 10, 512, 42));
-             SameDiffTrainingEngine decayed = new SameDiffTrainingEngine(Setups.modularAdd(7, 0.5, 1, 32, 4, 128, 1e-3, wd, 10, 512, 42))) {
+        try (SameDiffTrainingEngine plain = new SameDiffTrainingEngine(Setups.endToEnd().weightDecay(0.0).build());
+             SameDiffTrainingEngine decayed = new SameDiffTrainingEngine(Setups.endToEnd().weightDecay(wd).build())) {
             INDArray w0 = plain.graph().getVariable("block1_W_in").getArr().dup();
             assertThat(decayed.graph().getVariable("block1_W_in").getArr()).isEqualTo(w0);
             double lr = plain.trainStep().learningRate();
@@ -105,7 +105,7 @@ class SameDiffTrainingEngineTest {
 
     @Test
     void residualsAndLabelsHaveMatchingShapes() {
-        TrainingSetup setup = Setups.modularAdd(7, 0.5, 2, 16, 2, 32, 1e-3, 1.0, 0, 512, 3);
+        TrainingSetup setup = Setups.modularAdd(7).heads(2).batch(512).seed(3).build();
         try (TrainingEngine engine = new SameDiffTrainingEngineFactory().create(setup)) {
             engine.trainStep();
             assertThat(engine.classes()).isEqualTo(7);
@@ -136,11 +136,11 @@ class SameDiffTrainingEngineTest {
 
     @Test
     void sameSeedSameRunWithinAProcess() {
-        TrainingSetup setup = Setups.modularAdd(7, 0.5, 1, 16, 2, 32, 1e-3, 1.0, 0, 8, 77);
+        TrainingSetup setup = Setups.modularAdd(7).layers(1).heads(2).batch(8).seed(77).build();
         try (TrainingEngine first = new SameDiffTrainingEngineFactory().create(setup);
              TrainingEngine second = new SameDiffTrainingEngineFactory().create(setup);
              TrainingEngine otherSeed = new SameDiffTrainingEngineFactory().create(
-                     Setups.modularAdd(7, 0.5, 1, 16, 2, 32, 1e-3, 1.0, 0, 8, 78))) {
+                     Setups.modularAdd(7).layers(1).heads(2).batch(8).seed(78).build())) {
             assertThat(second.weightNorm()).isEqualTo(first.weightNorm());
             assertThat(otherSeed.weightNorm()).isNotEqualTo(first.weightNorm());
             for (int i = 0; i < 5; i++) {

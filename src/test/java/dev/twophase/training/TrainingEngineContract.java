@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 public abstract class TrainingEngineContract {
 
     /** p = 7 add, 2 layers, d 32, 4 heads, MLP 64, full batch: a few seconds per test on any engine. */
-    protected static final TrainingSetup SETUP = Setups.modularAdd(7, 0.5, 2, 32, 4, 64, 3e-3, 1.0, 0, 512, 9);
+    protected static final TrainingSetup SETUP = Setups.modularAdd(7).dModel(32).dMlp(64).lr(3e-3).batch(512).seed(9).build();
     private static final int D = 32;
     private static final int D_MLP = 64;
     private static final int LAYERS = 2;
