@@ -162,7 +162,7 @@ END $$;
 
 -- A series downsampled to at most p_max points (p_max >= 4). Ranges holding at most p_max points come
 -- back whole. Otherwise the buckets are the aligned blocks of 2^k steps, k the smallest for which the
--- range meets at most (p_max - 2) / 2 blocks; each bucket gives its lowest and highest point, and the
+-- steps from the range's first point to its last meet at most (p_max - 2) / 2 blocks; each bucket gives its lowest and highest point, and the
 -- first and last point of the range are always kept. Blocks of 256 steps or more are read from the
 -- rollups, so the cost depends on the number of buckets, not on the length of the series.
 CREATE FUNCTION metric_downsample(p_series bigint, p_from bigint, p_to bigint, p_max integer)
@@ -172,21 +172,25 @@ DECLARE
     buckets bigint := (p_max - 2) / 2;
     k integer := 0;
     total bigint;
+    lo bigint;
+    hi bigint;
 BEGIN
     IF p_max < 4 THEN
         RAISE EXCEPTION 'p_max must be at least 4, not %', p_max;
     END IF;
-    SELECT coalesce(sum(p.n), 0) INTO total FROM metric_pieces(p_series, p_from, p_to, 40) p;
+    -- The points in [p_from, p_to]: how many, and the first and last step among them.
+    SELECT coalesce(sum(p.n), 0), min(p.first_step), max(p.last_step) INTO total, lo, hi
+      FROM metric_pieces(p_series, p_from, p_to, 40) p;
     IF total <= p_max THEN
         RETURN QUERY SELECT p.first_step, p.first_value FROM metric_pieces(p_series, p_from, p_to, -1) p
                       ORDER BY 1;
         RETURN;
     END IF;
-    WHILE (p_to >> k) - (greatest(p_from, 0) >> k) + 1 > buckets LOOP
+    WHILE (hi >> k) - (lo >> k) + 1 > buckets LOOP
         k := k + 1;
     END LOOP;
     RETURN QUERY
-        WITH p AS (SELECT * FROM metric_pieces(p_series, p_from, p_to, k)),
+        WITH p AS (SELECT * FROM metric_pieces(p_series, lo, hi, k)),
              b AS (SELECT min(ARRAY[p.min_value, p.min_step::float8]) AS lo,
                           max(ARRAY[p.max_value, p.max_step::float8]) AS hi
                      FROM p GROUP BY p.first_step >> k),

@@ -53,8 +53,8 @@ public class MetricQuery {
     /**
      * Series of a run with at most {@code maxPoints} points each. A step range holding at most maxPoints points
      * comes back whole; otherwise its buckets are the aligned blocks of 2^k steps, k the smallest for which the
-     * range meets at most {@code (maxPoints - 2) / 2} blocks, each giving its lowest and highest point, and the
-     * first and last point of the range are kept.
+     * steps from the range's first point to its last meet at most {@code (maxPoints - 2) / 2} blocks, each
+     * giving its lowest and highest point, and the first and last point of the range are kept.
      *
      * @param names empty for every series; layer null for every layer
      */

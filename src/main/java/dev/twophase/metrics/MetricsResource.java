@@ -60,7 +60,8 @@ public class MetricsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "getRunMetrics", summary = "Query series of a run",
             description = "A step range holding more than maxPoints points is downsampled: its buckets are the aligned "
-                    + "blocks of 2^k steps, k the smallest for which the range meets at most (maxPoints - 2) / 2 blocks; "
+                    + "blocks of 2^k steps, k the smallest for which the steps from the range's first point to its last meet at "
+                    + "most (maxPoints - 2) / 2 blocks; "
                     + "each bucket gives its lowest and highest point, and the first and last point of the range are "
                     + "kept. The cost depends on maxPoints, not on the length of the series. Send Accept: text/csv for CSV.")
     @APIResponse(responseCode = "200", description = "The series",
