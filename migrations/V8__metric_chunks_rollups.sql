@@ -66,15 +66,17 @@ BEGIN
         IF s = 8 THEN
             INSERT INTO metric_rollup
             SELECT series_id, 8, cell, n, f[1]::bigint, f[2], l[1]::bigint, l[2], lo[2]::bigint, lo[1], hi[2]::bigint, hi[1]
-              FROM (SELECT c.series_id, (c.chunk << 2) + (p.o >> 8) AS cell, count(*) AS n,
-                           min(ARRAY[((c.chunk << 10) + p.o)::float8, p.v]) AS f,
-                           max(ARRAY[((c.chunk << 10) + p.o)::float8, p.v]) AS l,
-                           min(ARRAY[p.v, ((c.chunk << 10) + p.o)::float8]) AS lo,
-                           max(ARRAY[p.v, ((c.chunk << 10) + p.o)::float8]) AS hi
+              FROM (SELECT k.series_id, (k.chunk << 2) + x.quarter AS cell, x.n, x.f, x.l, x.lo, x.hi
                       FROM (SELECT DISTINCT * FROM unnest(p_series, p_chunks)) k(series_id, chunk)
-                      JOIN metric_chunk c ON c.series_id = k.series_id AND c.chunk = k.chunk
-                     CROSS JOIN LATERAL unnest(c.offsets, c.vals) p(o, v)
-                     GROUP BY c.series_id, c.chunk, p.o >> 8) t
+                     CROSS JOIN LATERAL (
+                           SELECT p.o >> 8 AS quarter, count(*) AS n,
+                                  min(ARRAY[((c.chunk << 10) + p.o)::float8, p.v]) AS f,
+                                  max(ARRAY[((c.chunk << 10) + p.o)::float8, p.v]) AS l,
+                                  min(ARRAY[p.v, ((c.chunk << 10) + p.o)::float8]) AS lo,
+                                  max(ARRAY[p.v, ((c.chunk << 10) + p.o)::float8]) AS hi
+                             FROM metric_chunk c CROSS JOIN LATERAL unnest(c.offsets, c.vals) p(o, v)
+                            WHERE c.series_id = k.series_id AND c.chunk = k.chunk
+                            GROUP BY p.o >> 8) x) t
             ON CONFLICT (series_id, shift, cell) DO UPDATE
                SET n = excluded.n, first_step = excluded.first_step, first_value = excluded.first_value,
                    last_step = excluded.last_step, last_value = excluded.last_value,
@@ -83,17 +85,22 @@ BEGIN
         ELSE
             INSERT INTO metric_rollup
             SELECT series_id, s, cell, n, f[1]::bigint, f[2], l[1]::bigint, l[2], lo[2]::bigint, lo[1], hi[2]::bigint, hi[1]
-              FROM (SELECT r.series_id, a.cell, sum(r.n)::bigint AS n,
-                           min(ARRAY[r.first_step::float8, r.first_value]) AS f,
-                           max(ARRAY[r.last_step::float8, r.last_value]) AS l,
-                           min(ARRAY[r.min_value, r.min_step::float8]) AS lo,
-                           max(ARRAY[r.max_value, r.max_step::float8]) AS hi
+              FROM (SELECT a.series_id, a.cell, x.n, x.f, x.l, x.lo, x.hi
                       FROM (SELECT DISTINCT k.series_id, g.cell
                               FROM unnest(p_series, p_chunks) k(series_id, chunk),
                                    generate_series((k.chunk << 10) >> s, (((k.chunk + 1) << 10) - 1) >> s) g(cell)) a
-                      JOIN metric_rollup r ON r.series_id = a.series_id AND r.shift = s - 1
-                                          AND r.cell BETWEEN a.cell * 2 AND a.cell * 2 + 1
-                     GROUP BY r.series_id, a.cell) t
+                     -- LATERAL: two primary-key probes per cell, never a scan of the shift (the planner
+                     -- cannot see how few cells the arrays hold)
+                     CROSS JOIN LATERAL (
+                           SELECT sum(r.n)::bigint AS n,
+                                  min(ARRAY[r.first_step::float8, r.first_value]) AS f,
+                                  max(ARRAY[r.last_step::float8, r.last_value]) AS l,
+                                  min(ARRAY[r.min_value, r.min_step::float8]) AS lo,
+                                  max(ARRAY[r.max_value, r.max_step::float8]) AS hi
+                             FROM metric_rollup r
+                            WHERE r.series_id = a.series_id AND r.shift = s - 1
+                              AND r.cell BETWEEN a.cell * 2 AND a.cell * 2 + 1) x
+                     WHERE x.n IS NOT NULL) t
             ON CONFLICT (series_id, shift, cell) DO UPDATE
                SET n = excluded.n, first_step = excluded.first_step, first_value = excluded.first_value,
                    last_step = excluded.last_step, last_value = excluded.last_value,
@@ -143,7 +150,8 @@ BEGIN
         SELECT r.n, r.first_step, r.first_value, r.last_step, r.last_value, r.min_step, r.min_value,
                r.max_step, r.max_value
           FROM unnest(shifts, cells) u(s, cell)
-          JOIN metric_rollup r ON r.series_id = p_series AND r.shift = u.s AND r.cell = u.cell
+         CROSS JOIN LATERAL (SELECT * FROM metric_rollup r0
+                              WHERE r0.series_id = p_series AND r0.shift = u.s AND r0.cell = u.cell) r
         UNION ALL
         SELECT 1::bigint, x.step, x.v, x.step, x.v, x.step, x.v, x.step, x.v
           FROM metric_chunk c
