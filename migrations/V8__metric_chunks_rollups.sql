@@ -186,9 +186,17 @@ BEGIN
     IF p_max < 4 THEN
         RAISE EXCEPTION 'p_max must be at least 4, not %', p_max;
     END IF;
-    -- The points in [p_from, p_to]: how many, and the first and last step among them.
-    SELECT coalesce(sum(p.n), 0), min(p.first_step), max(p.last_step) INTO total, lo, hi
-      FROM metric_pieces(p_series, p_from, p_to, 40) p;
+    -- The points in [p_from, p_to]: how many, and the first and last step among them. The shift-40 cell is
+    -- the whole series; it answers alone when the range holds all of it (the usual read).
+    SELECT r.n, r.first_step, r.last_step INTO total, lo, hi
+      FROM metric_rollup r WHERE r.series_id = p_series AND r.shift = 40 AND r.cell = 0;
+    IF total IS NULL THEN
+        RETURN;
+    END IF;
+    IF lo < p_from OR hi > p_to THEN
+        SELECT coalesce(sum(p.n), 0), min(p.first_step), max(p.last_step) INTO total, lo, hi
+          FROM metric_pieces(p_series, p_from, p_to, 40) p;
+    END IF;
     IF total <= p_max THEN
         RETURN QUERY SELECT p.first_step, p.first_value FROM metric_pieces(p_series, p_from, p_to, -1) p
                       ORDER BY 1;

@@ -27,9 +27,21 @@ public class MetricQuery {
              WHERE s.run_id = ? AND EXISTS (SELECT 1 FROM metric_chunk c WHERE c.series_id = s.id)
              ORDER BY s.name, s.layer""";
 
+    // A series the range holds whole, with no more than maxPoints points, is read straight from its chunks
+    // (the usual case for the measures); the others go through metric_downsample. The two halves exclude each
+    // other by the series' shift-40 rollup cell, so the function is not called for the first kind.
     private static final String DOWNSAMPLED = """
+            WITH w AS (SELECT ?::bigint AS lo, ?::bigint AS hi, ?::int AS max)
             SELECT s.name, s.layer, d.step, d.value
-              FROM metric_series s CROSS JOIN LATERAL metric_downsample(s.id, ?, ?, ?) d
+              FROM w, metric_series s
+              JOIN metric_rollup r ON r.series_id = s.id AND r.shift = 40 AND r.cell = 0
+             CROSS JOIN LATERAL (
+                   SELECT (c.chunk << 10) + p.o AS step, p.v AS value
+                     FROM metric_chunk c CROSS JOIN LATERAL unnest(c.offsets, c.vals) p(o, v)
+                    WHERE c.series_id = s.id AND r.n <= w.max AND r.first_step >= w.lo AND r.last_step <= w.hi
+                   UNION ALL
+                   SELECT f.step, f.value FROM metric_downsample(s.id, w.lo, w.hi, w.max) f
+                    WHERE NOT (r.n <= w.max AND r.first_step >= w.lo AND r.last_step <= w.hi)) d
              WHERE s.run_id = ? AND (cardinality(?::text[]) = 0 OR s.name = ANY (?::text[]))
                AND (?::int IS NULL OR s.layer = ?::int)
              ORDER BY s.name, s.layer, d.step""";

@@ -6,6 +6,7 @@ import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
 import dev.twophase.platform.TwophaseConfig;
 import dev.twophase.queue.RunRepository;
+import dev.twophase.queue.RunState;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -157,6 +158,6 @@ public class MetricsResource {
     }
 
     private String requireRun(UUID id) {
-        return runs.find(id).map(r -> r.state().dbName()).orElseThrow(() -> ProblemException.notFound("no run " + id));
+        return runs.state(id).map(RunState::dbName).orElseThrow(() -> ProblemException.notFound("no run " + id));
     }
 }

@@ -32,6 +32,18 @@ public class RunRepository {
         return runs.stream().findFirst();
     }
 
+    /** The state of a run, or empty when there is no such run; one primary-key probe, no spec. */
+    public Optional<RunState> state(UUID runId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT state FROM run WHERE id = ?")) {
+            ps.setObject(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(RunState.fromDb(rs.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new QueueException("reading run " + runId + " failed: " + e.getMessage(), e);
+        }
+    }
+
     public List<RunRecord> findByExperiments(Collection<UUID> experimentIds) {
         if (experimentIds.isEmpty()) {
             return List.of();
