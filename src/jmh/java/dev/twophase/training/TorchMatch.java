@@ -5,14 +5,13 @@ import dev.twophase.training.TrainingSetup.ModularOperation;
 import dev.twophase.training.TrainingSetup.OptimizerSetup;
 import dev.twophase.training.TrainingSetup.TaskSetup;
 import dev.twophase.training.TrainingSetup.TaskType;
-import org.nd4j.linalg.api.buffer.DataType;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The engine's half of bench/pytorch-match.sh (bench/pytorch_match.py is the PyTorch half): trains

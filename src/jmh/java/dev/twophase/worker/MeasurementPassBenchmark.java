@@ -12,6 +12,8 @@ import dev.twophase.training.TrainingSetup.ModularOperation;
 import dev.twophase.training.TrainingSetup.OptimizerSetup;
 import dev.twophase.training.TrainingSetup.TaskSetup;
 import dev.twophase.training.TrainingSetup.TaskType;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,9 +27,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One measurement pass against one training step of the paper's model (division mod 97, 40/60 split,

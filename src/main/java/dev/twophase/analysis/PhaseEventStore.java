@@ -7,8 +7,6 @@ import dev.twophase.phase.PhaseEvent;
 import dev.twophase.queue.RunState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 
 /**
  * SQL for the confirmed events of runs ({@code phase_event}) and where the detector last looked ({@code phase_scan}).

@@ -1,8 +1,7 @@
 package dev.twophase.experiment;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * One page of experiments, newest first. It holds fewer than {@code limit} experiments when they would

@@ -2,11 +2,10 @@ package dev.twophase.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twophase.experiment.spec.ExperimentSpec;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** An experiment with its normalized spec (every default filled in) and its runs. */
 @Schema(name = "Experiment")

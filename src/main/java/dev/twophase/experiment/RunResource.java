@@ -4,11 +4,11 @@ import dev.twophase.platform.ApiDocumentation;
 import dev.twophase.platform.Problem;
 import dev.twophase.platform.ProblemException;
 import dev.twophase.platform.RequestParameters;
+import dev.twophase.queue.Deletion;
 import dev.twophase.queue.RunQueue;
 import dev.twophase.queue.RunRecord;
 import dev.twophase.queue.RunRepository;
 import jakarta.inject.Inject;
-import dev.twophase.queue.Deletion;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,6 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -24,8 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.util.UUID;
 
 @Path("/api/v1/runs/{runId}")
 @Tag(name = "runs")

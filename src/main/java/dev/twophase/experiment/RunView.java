@@ -2,10 +2,9 @@ package dev.twophase.experiment;
 
 import dev.twophase.queue.RunRecord;
 import dev.twophase.queue.RunState;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A run as the API shows it, with progress and an estimate of when it will finish. */
 @Schema(name = "Run")

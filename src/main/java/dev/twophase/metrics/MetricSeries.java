@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.io.IOException;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A series as the API returns it: points are [step, value] pairs in step order. */
 public record MetricSeries(String name, int layer,

@@ -1,10 +1,9 @@
 package dev.twophase.platform;
 
 import io.quarkus.runtime.ExecutionMode;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /** Datasource settings pointing at the embedded server, which starts on the first read of the URL. */
 final class EmbeddedPostgresConfigSource implements ConfigSource {

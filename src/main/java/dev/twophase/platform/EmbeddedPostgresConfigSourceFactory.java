@@ -3,10 +3,9 @@ package dev.twophase.platform;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-
 import java.util.List;
 import java.util.OptionalInt;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Supplies the datasource settings of the embedded default: when no JDBC URL is configured

@@ -1,9 +1,8 @@
 package dev.twophase.platform;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** RFC 9457 problem details, with {@code errors} listing every offending field. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -2,14 +2,13 @@ package dev.twophase.queue;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /** The latest training checkpoint of each run (table {@code checkpoint}); writes are fenced by lease. */
 @ApplicationScoped

@@ -1,11 +1,11 @@
 package dev.twophase.training;
 
+import static dev.twophase.training.TransformerKernels.T;
+import static dev.twophase.training.TransformerKernels.pair;
+
 import dev.twophase.training.TransformerKernels.Attention;
 import dev.twophase.training.TransformerKernels.Tile;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import static dev.twophase.training.TransformerKernels.T;
-import static dev.twophase.training.TransformerKernels.pair;
 
 /**
  * Host access to one block's attention tensors, staged tile by tile between the position-major

@@ -1,14 +1,13 @@
 package dev.twophase.training;
 
 import dev.twophase.training.TrainingSetup.ModelSetup;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Every tensor of {@link TransformerGraph}'s model as a view into ONE flat vector, so that the

@@ -1,10 +1,8 @@
 package dev.twophase.training;
 
-import dev.twophase.training.TrainingSetup.OptimizerSetup;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import static dev.twophase.training.HostArray.copyRows;
 
+import dev.twophase.training.TrainingSetup.OptimizerSetup;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,8 +13,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static dev.twophase.training.HostArray.copyRows;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link TrainingEngine} for {@link TransformerGraph}'s model without a graph: {@link DirectTransformer}'s

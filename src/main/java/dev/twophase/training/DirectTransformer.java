@@ -1,18 +1,17 @@
 package dev.twophase.training;
 
+import static dev.twophase.training.DirectParameters.view;
+import static dev.twophase.training.TransformerKernels.GELU_SLOPE;
+
 import dev.twophase.training.DirectParameters.Block;
 import dev.twophase.training.TrainingSetup.ModelSetup;
+import java.util.ArrayList;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static dev.twophase.training.DirectParameters.view;
-import static dev.twophase.training.TransformerKernels.GELU_SLOPE;
 
 /**
  * The forward and hand-derived backward pass of {@link TransformerGraph}'s model on preallocated

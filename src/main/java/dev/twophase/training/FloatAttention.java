@@ -1,15 +1,14 @@
 package dev.twophase.training;
 
-import dev.twophase.training.TransformerKernels.Attention;
-import dev.twophase.training.TransformerKernels.Tile;
-
-import java.util.Arrays;
-
 import static dev.twophase.training.TransformerKernels.BACKWARD_TILE;
 import static dev.twophase.training.TransformerKernels.T;
 import static dev.twophase.training.TransformerKernels.TILE;
 import static dev.twophase.training.TransformerKernels.pair;
 import static dev.twophase.training.TransformerKernels.softmax;
+
+import dev.twophase.training.TransformerKernels.Attention;
+import dev.twophase.training.TransformerKernels.Tile;
+import java.util.Arrays;
 
 /**
  * {@link TransformerKernels#attention} and {@link TransformerKernels#attentionBackward} in float

@@ -1,13 +1,12 @@
 package dev.twophase.training;
 
 import dev.twophase.training.TrainingSetup.GradientFilterSetup;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Grokfast gradient filters (Lee et al. 2024, arXiv 2405.20233, Algorithms 1 and 2) on the flat

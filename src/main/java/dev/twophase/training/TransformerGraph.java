@@ -1,6 +1,7 @@
 package dev.twophase.training;
 
 import dev.twophase.training.TrainingSetup.ModelSetup;
+import java.util.Random;
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -8,8 +9,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Random;
 
 /**
  * Builds the paper's decoder-only transformer as a SameDiff graph (DESIGN.md, "The paper in one

@@ -248,4 +248,3 @@ final class TransformerKernels {
         }
     }
 }
-

@@ -9,12 +9,11 @@ import dev.twophase.queue.QueueException;
 import dev.twophase.training.StepResult;
 import dev.twophase.training.TrainingEngine;
 import dev.twophase.training.TrainingSetup;
-import org.jboss.logging.Logger;
-
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
+import org.jboss.logging.Logger;
 
 /**
  * One attempt at a claimed run: its lease, engine, metric buffer and measurement pass. {@link #train}

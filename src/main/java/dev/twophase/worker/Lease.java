@@ -5,12 +5,11 @@ import dev.twophase.queue.ClaimedRun;
 import dev.twophase.queue.Heartbeat;
 import dev.twophase.queue.QueueException;
 import dev.twophase.queue.RunQueue;
-import org.jboss.logging.Logger;
-
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleConsumer;
+import org.jboss.logging.Logger;
 
 /**
  * Heartbeats one attempt's lease from its own thread, so a long step or measurement pass (a first

@@ -4,10 +4,9 @@ import dev.twophase.metrics.MetricPoint;
 import dev.twophase.metrics.MetricStore;
 import dev.twophase.metrics.MetricStoreException;
 import dev.twophase.queue.ClaimedRun;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Collects a run's points and writes them in batches: when enough have piled up or enough time

@@ -2,10 +2,9 @@ package dev.twophase.worker;
 
 import dev.twophase.metrics.MetricStoreException;
 import dev.twophase.queue.QueueException;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * The one retry loop of a worker: tries again after a growing delay ({@link Backoff}) while the

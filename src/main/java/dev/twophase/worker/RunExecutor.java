@@ -6,11 +6,10 @@ import dev.twophase.queue.RunState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * Runs one claimed run's attempt ({@link Attempt}) and turns how it ended ({@link Outcome}) into the

@@ -9,12 +9,11 @@ import dev.twophase.queue.RunQueue;
 import dev.twophase.training.TrainingEngineFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.jboss.logging.Logger;
-
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * One worker thread's loop: claim a run of this worker's device class, train it, go back for more,

@@ -1,27 +1,26 @@
 package dev.twophase.api;
 
-import dev.twophase.queue.CheckpointStore;
-import dev.twophase.queue.ClaimedRun;
-import dev.twophase.queue.Heartbeat;
-import dev.twophase.queue.RunQueue;
-import dev.twophase.queue.RunState;
-import dev.twophase.platform.security.TestTokens;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.response.Response;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+
+import dev.twophase.platform.security.TestTokens;
+import dev.twophase.queue.CheckpointStore;
+import dev.twophase.queue.ClaimedRun;
+import dev.twophase.queue.Heartbeat;
+import dev.twophase.queue.RunQueue;
+import dev.twophase.queue.RunState;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /**
  * DELETE of runs and experiments (issue 15). Runs that must stay queued or be held by a worker use device

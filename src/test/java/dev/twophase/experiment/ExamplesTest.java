@@ -1,18 +1,17 @@
 package dev.twophase.experiment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twophase.experiment.spec.SpecLimits;
 import dev.twophase.experiment.spec.SpecValidator;
 import dev.twophase.experiment.spec.SweepSpec;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Every spec in examples/ is valid under the default limits, so README's examples cannot rot. */
 class ExamplesTest {

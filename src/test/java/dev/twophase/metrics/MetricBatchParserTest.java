@@ -1,13 +1,12 @@
 package dev.twophase.metrics;
 
-import dev.twophase.platform.ProblemException;
-import dev.twophase.platform.StrictJson;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.twophase.platform.ProblemException;
+import dev.twophase.platform.StrictJson;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The streaming fast path reads exactly what the tree-based validator reads, and leaves every error to it. */
 class MetricBatchParserTest {

@@ -1,15 +1,14 @@
 package dev.twophase.phase;
 
-import dev.twophase.metrics.MetricNames;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twophase.metrics.MetricNames;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The detector reads series by name: each name must be one the worker records ({@link MetricNames}). */
 class PhaseInputsNamesTest {

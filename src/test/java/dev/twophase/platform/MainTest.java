@@ -1,12 +1,11 @@
 package dev.twophase.platform;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The token CLI keeps its stdout for the token (issue 18, item 10): logs and stray prints go to stderr. */
 class MainTest {

@@ -1,19 +1,18 @@
 package dev.twophase.platform;
 
-import dev.twophase.platform.security.WithoutDefaultToken;
-import dev.twophase.platform.security.TestTokens;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twophase.platform.security.TestTokens;
+import dev.twophase.platform.security.WithoutDefaultToken;
+import io.quarkus.test.junit.QuarkusTest;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * http_server_requests carries route templates only (issue 18, item 8): 200 anonymous requests to

@@ -7,12 +7,11 @@ import dev.twophase.queue.RunQueue;
 import dev.twophase.worker.Worker;
 import dev.twophase.worker.WorkerProcess;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.flywaydb.core.Flyway;
-import org.postgresql.ds.PGSimpleDataSource;
-
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A child JVM for {@link EmbeddedStopOrderTest}: the embedded default as the service runs it (the

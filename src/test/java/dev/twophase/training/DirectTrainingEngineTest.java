@@ -1,15 +1,14 @@
 package dev.twophase.training;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.twophase.training.TrainingSetup.GradientFilterSetup;
 import dev.twophase.training.TrainingSetup.OptimizerSetup;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /** The hand-written engine against the SameDiff reference and against finite differences. */
 class DirectTrainingEngineTest {

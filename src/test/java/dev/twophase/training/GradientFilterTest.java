@@ -1,18 +1,17 @@
 package dev.twophase.training;
 
-import dev.twophase.training.TrainingSetup.GradientFilterSetup;
-import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twophase.training.TrainingSetup.GradientFilterSetup;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Grokfast's filters on hand-computed sequences: {@code g + λ·filter(g)}. */
 class GradientFilterTest {

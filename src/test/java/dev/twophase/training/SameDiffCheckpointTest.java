@@ -1,12 +1,11 @@
 package dev.twophase.training;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /**
  * saveState/restoreState continue the same trajectory: a fresh engine restored from the state saved

@@ -1,17 +1,16 @@
 package dev.twophase.training;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.twophase.training.TrainingSetup.ModularOperation;
 import dev.twophase.training.TrainingSetup.TaskSetup;
 import dev.twophase.training.TrainingSetup.TaskType;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class TaskDatasetTest {
 

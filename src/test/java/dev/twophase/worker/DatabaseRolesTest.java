@@ -1,5 +1,8 @@
 package dev.twophase.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.twophase.metrics.MetricPoint;
 import dev.twophase.metrics.MetricStore;
 import dev.twophase.queue.CheckpointStore;
@@ -9,10 +12,6 @@ import dev.twophase.queue.RunQueue;
 import dev.twophase.queue.RunState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,9 +20,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** docs/database-roles.sql applied to a real PostgreSQL: the worker role can do its job and no more; Grafana only reads. */
 class DatabaseRolesTest {

@@ -1,14 +1,14 @@
 package dev.twophase.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
 import dev.twophase.experiment.spec.GradientFilterSpec;
 import dev.twophase.training.DirectTrainingEngineFactory;
 import dev.twophase.training.SameDiffTrainingEngineFactory;
 import dev.twophase.training.TrainingSetup;
 import dev.twophase.training.TrainingSetup.GradientFilterSetup;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class EngineProducerTest {
 

@@ -1,5 +1,8 @@
 package dev.twophase.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.twophase.queue.CheckpointStore;
 import dev.twophase.queue.ClaimedRun;
 import dev.twophase.queue.Heartbeat;
@@ -8,10 +11,6 @@ import dev.twophase.queue.RunRecord;
 import dev.twophase.queue.RunRepository;
 import dev.twophase.queue.RunState;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
-
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,9 +18,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A run reclaimed after its worker died shows the checkpoint step it resumes from, from the claim

@@ -10,9 +10,6 @@ import dev.twophase.queue.CheckpointStore;
 import dev.twophase.queue.RunQueue;
 import dev.twophase.training.TrainingEngineFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.postgresql.ds.PGSimpleDataSource;
-
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.sql.Connection;
@@ -21,6 +18,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A child JVM for the fault tests: one {@link Worker} on the database at args[0] (worker id args[1],

@@ -1,7 +1,7 @@
 package dev.twophase.experiment.spec;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * An algorithmic task: {@code a op b mod p} ({@code modular}) or composition in the symmetric

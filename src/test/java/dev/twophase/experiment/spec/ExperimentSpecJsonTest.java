@@ -1,14 +1,14 @@
 package dev.twophase.experiment.spec;
 
+import static dev.twophase.experiment.spec.SpecValidatorTest.EXAMPLE;
+import static dev.twophase.experiment.spec.SpecValidatorTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static dev.twophase.experiment.spec.SpecValidatorTest.EXAMPLE;
-import static dev.twophase.experiment.spec.SpecValidatorTest.json;
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ExperimentSpecJsonTest {
 

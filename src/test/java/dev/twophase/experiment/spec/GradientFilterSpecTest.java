@@ -1,10 +1,10 @@
 package dev.twophase.experiment.spec;
 
-import org.junit.jupiter.api.Test;
-
 import static dev.twophase.experiment.spec.SpecValidatorTest.EXAMPLE;
 import static dev.twophase.experiment.spec.SpecValidatorTest.with;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** {@code optimizer.gradientFilter}: Grokfast's two filters, their defaults and their field errors. */
 class GradientFilterSpecTest {

@@ -1,13 +1,12 @@
 package dev.twophase.experiment.spec;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Specs an abuse probe sent (issue 18): their cost is bounded, their text printable, their params small. */
 class SpecAbuseTest {

@@ -1,14 +1,13 @@
 package dev.twophase.phase.plot;
 
-import dev.twophase.phase.Series;
-import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twophase.phase.Series;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
 
 /**
  * Pictures stay well-formed and finite whatever a run holds (issue 18, item 9): names with control

@@ -1,10 +1,9 @@
 package dev.twophase.platform.security;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.util.Arrays;
 
 /**
  * Registered for every test through META-INF/services (extension autodetection is on: pom.xml, surefire): RestAssured
