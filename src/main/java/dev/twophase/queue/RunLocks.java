@@ -73,7 +73,8 @@ public final class RunLocks {
         });
     }
 
-    private static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
+    /** One transaction: committed when {@code work} returns, rolled back when it throws. */
+    static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {

@@ -364,19 +364,11 @@ public class RunQueue {
     }
 
     private <T> T inTransaction(SqlWork<T> work) {
-        return withConnection(c -> {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
+        try {
+            return RunLocks.inTransaction(dataSource, work::run);
+        } catch (SQLException e) {
+            throw new QueueException("queue operation failed: " + e.getMessage(), e);
+        }
     }
 
     @FunctionalInterface
