@@ -30,8 +30,12 @@ public class ExperimentRepository {
             + " + (SELECT coalesce(sum(" + RUN_VIEW_BYTES + " + octet_length(coalesce(r.error, ''))), 0)"
             + " FROM run r WHERE r.experiment_id = e.id) FROM experiment e ";
 
+    private final DataSource dataSource;
+
     @Inject
-    DataSource dataSource;
+    public ExperimentRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
 
     void insert(Connection c, UUID id, String name, boolean external, String specJson) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(

@@ -132,8 +132,12 @@ public class RunQueue {
             INSERT INTO run (id, experiment_id, ordinal, spec, state, device, priority, max_attempts, total_steps)
             VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)""";
 
+    private final DataSource dataSource;
+
     @Inject
-    DataSource dataSource;
+    public RunQueue(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
 
     /** Inserts a run inside the caller's transaction: queued for training, or an external log. */
     public void insert(Connection connection, NewRun run) throws SQLException {

@@ -23,8 +23,12 @@ public class RunRepository {
             total_steps, steps_per_second, cancel_requested, error, created_at, started_at, finished_at,
             heartbeat_at, lease_expires_at, spec::text""";
 
+    private final DataSource dataSource;
+
     @Inject
-    DataSource dataSource;
+    public RunRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
 
     public Optional<RunRecord> find(UUID runId) {
         List<RunRecord> runs = select("SELECT " + COLUMNS + " FROM run WHERE id = ?", runId);

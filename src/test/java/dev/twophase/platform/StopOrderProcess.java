@@ -35,7 +35,7 @@ public final class StopOrderProcess {
         UUID run = WorkerProcess.enqueue(db, 1_000_000, 50, 3);
 
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        RunQueue queue = WorkerProcess.inject(new RunQueue(), db, registry);
+        RunQueue queue = new RunQueue(db);
         MetricStore store = new MetricStore(db, registry);
         CheckpointStore checkpoints = new CheckpointStore(db);
         var config = WorkerProcess.workerConfig(1000, Duration.ofSeconds(30));

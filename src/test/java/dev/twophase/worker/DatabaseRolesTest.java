@@ -45,7 +45,7 @@ class DatabaseRolesTest {
 
             PGSimpleDataSource worker = dataSource(pg, "twophase_worker", "change-me-worker");
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            RunQueue queue = WorkerProcess.inject(new RunQueue(), worker);
+            RunQueue queue = new RunQueue(worker);
             MetricStore store = new MetricStore(worker, registry);
             CheckpointStore checkpoints = new CheckpointStore(worker);
             ClaimedRun claimed = queue.claim("w", "gpu", Duration.ofMinutes(1)).orElseThrow();

@@ -63,7 +63,7 @@ class FaultToleranceTest {
         db.setUser("postgres");
         db.setPassword("postgres");
         Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
-        queue = WorkerProcess.inject(new RunQueue(), db);
+        queue = new RunQueue(db);
     }
 
     @AfterEach

@@ -44,9 +44,9 @@ class ResumedRunStepTest {
                 s.execute("INSERT INTO run (id, experiment_id, spec, state, device, total_steps) VALUES ('" + run
                         + "', '" + experiment + "', '{}', 'queued', 'cpu', 1000)");
             }
-            RunQueue queue = WorkerProcess.inject(new RunQueue(), db);
+            RunQueue queue = new RunQueue(db);
             CheckpointStore checkpoints = new CheckpointStore(db);
-            RunRepository runs = WorkerProcess.inject(new RunRepository(), db);
+            RunRepository runs = new RunRepository(db);
 
             // Attempt 1 checkpoints step 200, reports step 260 and dies: its lease expires.
             ClaimedRun first = queue.claim("worker-a", "cpu", Duration.ZERO).orElseThrow();

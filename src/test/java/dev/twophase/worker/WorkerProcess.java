@@ -11,7 +11,6 @@ import dev.twophase.queue.RunQueue;
 import dev.twophase.training.TrainingEngineFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -37,7 +36,7 @@ public final class WorkerProcess {
         db.setConnectTimeout(2);
         db.setSocketTimeout(10);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        RunQueue queue = inject(new RunQueue(), db, registry);
+        RunQueue queue = new RunQueue(db);
         MetricStore store = new MetricStore(db, registry);
         CheckpointStore checkpoints = new CheckpointStore(db);
         TwophaseConfig.Worker config = workerConfig(Integer.parseInt(args[2]), Duration.ofSeconds(Long.parseLong(args[3])));
@@ -109,18 +108,6 @@ public final class WorkerProcess {
             }
         }
         return run;
-    }
-
-    public static <T> T inject(T bean, Object... values) throws IllegalAccessException {
-        for (Field f : bean.getClass().getDeclaredFields()) {
-            for (Object v : values) {
-                if (f.getType().isInstance(v)) {
-                    f.setAccessible(true);
-                    f.set(bean, v);
-                }
-            }
-        }
-        return bean;
     }
 
     public static TwophaseConfig.Worker workerConfig(int checkpointEvery, Duration lease) {
