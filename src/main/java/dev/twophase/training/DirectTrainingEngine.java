@@ -97,7 +97,7 @@ public final class DirectTrainingEngine implements TrainingEngine {
         this.gradientNorms = new double[setup.model().layers()];
     }
 
-    /** The task this engine trains on. */
+    @Override
     public TaskDataset dataset() {
         return data;
     }
@@ -365,16 +365,6 @@ public final class DirectTrainingEngine implements TrainingEngine {
     /** What must match between the engine that saved a state and the one restoring it. */
     private String fingerprint() {
         return "direct/" + dtype + "/" + setup;
-    }
-
-    @Override
-    public int[] labels(Split split) {
-        return data.labels(split);
-    }
-
-    @Override
-    public int classes() {
-        return data.classes();
     }
 
     @Override

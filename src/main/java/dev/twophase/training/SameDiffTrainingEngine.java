@@ -78,7 +78,7 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
         this.gradients = new GradientNormCapture(layers);
     }
 
-    /** The task this engine trains on. */
+    @Override
     public TaskDataset dataset() {
         return data;
     }
@@ -232,16 +232,6 @@ public final class SameDiffTrainingEngine implements TrainingEngine {
     @Override
     public void restoreState(byte[] state) {
         SameDiffState.restore(this, state);
-    }
-
-    @Override
-    public int[] labels(Split split) {
-        return data.labels(split);
-    }
-
-    @Override
-    public int classes() {
-        return data.classes();
     }
 
     @Override

@@ -56,11 +56,18 @@ public interface TrainingEngine extends AutoCloseable {
     /** Restores what {@link #saveState()} returned; rejects state of another setup or engine. */
     void restoreState(byte[] state);
 
+    /** The task's examples, split as this engine trains on them. */
+    TaskDataset dataset();
+
     /** Labels of the split in the same order as {@link #lastPositionResiduals(Split)}. */
-    int[] labels(Split split);
+    default int[] labels(Split split) {
+        return dataset().labels(split);
+    }
 
     /** Number of output classes (p for modular arithmetic, n! for permutations). */
-    int classes();
+    default int classes() {
+        return dataset().classes();
+    }
 
     /** L2 norm of all trainable parameters together. */
     double weightNorm();
