@@ -37,12 +37,14 @@ public class PhaseEventStore {
              DO UPDATE SET step = excluded.step, step_low = excluded.step_low, step_high = excluded.step_high,
                 value = excluded.value, rule = excluded.rule, parameters = excluded.parameters,
                 interval_method = excluded.interval_method, status = excluded.status""";
-    // Running runs with steps the detector has not seen, and finished runs not yet recomputed.
+    // Running and external runs with steps the detector has not seen (an upload moves an external run's
+    // step), and finished runs not yet recomputed.
     private static final String DUE = """
             SELECT r.id FROM run r LEFT JOIN phase_scan s ON s.run_id = r.id
-             WHERE (r.state = '%s' AND (s.run_id IS NULL OR s.scanned_step < r.step))
+             WHERE (r.state IN ('%s', '%s') AND (s.run_id IS NULL OR s.scanned_step < r.step))
                 OR (r.state IN (%s) AND (s.run_id IS NULL OR NOT s.final))
-             ORDER BY r.created_at LIMIT ?""".formatted(RunState.RUNNING.dbName(), Arrays.stream(RunState.values())
+             ORDER BY r.created_at LIMIT ?""".formatted(RunState.RUNNING.dbName(), RunState.EXTERNAL.dbName(),
+            Arrays.stream(RunState.values())
             .filter(RunState::terminal).map(s -> "'" + s.dbName() + "'").collect(Collectors.joining(", ")));
     private static final String SCANNED = """
             INSERT INTO phase_scan (run_id, scanned_step, final) VALUES (?, ?, ?)

@@ -1,6 +1,5 @@
 package dev.twophase.analysis;
 
-import dev.twophase.queue.RunState;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,15 +47,9 @@ public class PhaseRefresher {
         return detection;
     }
 
-    /**
-     * What a reader sees: the detection over the points present now, computed in memory. An external run
-     * is the exception: its uploads move no step a tick could see, so reading it is what confirms (stores)
-     * its new events, as it always did.
-     */
+    /** What a reader sees: the detection over the points present now, computed in memory; nothing is stored. */
     public Optional<PhaseService.Detection> current(UUID runId) {
-        Optional<PhaseService.Detection> detection = phases.detect(runId);
-        detection.filter(d -> d.run().state() == RunState.EXTERNAL).ifPresent(this::store);
-        return detection;
+        return phases.detect(runId);
     }
 
     private void store(PhaseService.Detection d) {

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** A run as the API shows it, with progress and an estimate of when it will finish. */
 @Schema(name = "Run")
 public record RunView(UUID id, UUID experimentId, int ordinal, RunState state, String device, int priority,
-                      long step, Long totalSteps,
+                      @Schema(description = "Steps trained so far; for an external run, the last step uploaded") long step, Long totalSteps,
                       @Schema(description = "step / totalSteps") Double progress,
                       @Schema(description = "Measured over the last heartbeat interval") Double stepsPerSecond,
                       @Schema(description = "Seconds left at the current speed") Double etaSeconds,

@@ -1,6 +1,7 @@
 package dev.twophase.metrics;
 
 import dev.twophase.queue.RunLocks;
+import dev.twophase.queue.RunQueue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -104,7 +105,9 @@ public class MetricStore {
             try {
                 long changed = RunLocks.exclusive(dataSource, runId, c -> {
                     checkSeriesLimit(c, runId, batch, maxSeries);
-                    return store(c, runId, batch);
+                    long stored = store(c, runId, batch);
+                    RunQueue.recordExternalProgress(c, runId, batch.stream().mapToLong(MetricPoint::step).max().orElse(0));
+                    return stored;
                 }).orElseThrow(() -> new NoSuchRunException(runId));
                 pointsWritten.increment(changed);
                 return changed;

@@ -139,6 +139,20 @@ public class RunQueue {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Moves an external run's step to the last step uploaded, inside the caller's transaction: its progress,
+     * and what tells the phase refresher that it has points to scan.
+     */
+    public static void recordExternalProgress(Connection connection, UUID runId, long step) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE run SET step = ? WHERE id = ? AND state = 'external' AND step < ?")) {
+            ps.setLong(1, step);
+            ps.setObject(2, runId);
+            ps.setLong(3, step);
+            ps.executeUpdate();
+        }
+    }
+
     /** Inserts a run inside the caller's transaction: queued for training, or an external log. */
     public void insert(Connection connection, NewRun run) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(ENQUEUE)) {

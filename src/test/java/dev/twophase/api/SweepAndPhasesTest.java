@@ -113,8 +113,11 @@ class SweepAndPhasesTest {
         String runId = given().contentType(ContentType.JSON)
                 .body("{\"name\": \"ext-live\", \"external\": true}").post("/api/v1/experiments")
                 .then().statusCode(201).extract().path("runs[0].id");
-        // Fitted at step 500 and held for 20 points.
+        // Fitted at step 500 and held for 20 points; the upload moves the run's step, and the refresher (the
+        // one writer of phase_event) confirms the event.
         ingest(runId, 0, 30, step -> step < 500 ? 0.3 : 1.0);
+        given().get("/api/v1/runs/" + runId).then().statusCode(200).body("step", equalTo(1450));
+        await().atMost(Duration.ofSeconds(30)).until(() -> storedKinds(UUID.fromString(runId)).contains("fitting_end"));
         given().get("/api/v1/runs/" + runId + "/phases").then().statusCode(200)
                 .body("complete", equalTo(false))
                 .body("fitting.endStep", equalTo(500))
@@ -125,6 +128,7 @@ class SweepAndPhasesTest {
         // Then train accuracy collapses for good: the detection over all points has no fitting end,
         // but the confirmed event stays, in the report and in the table.
         ingest(runId, 30, 60, step -> 0.2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> scannedStep(UUID.fromString(runId)) == 2950);
         given().get("/api/v1/runs/" + runId + "/phases").then().statusCode(200)
                 .body("fitting.endStep", nullValue())
                 .body("events.find { it.kind == 'fitting_end' }.step", equalTo(500));
@@ -149,6 +153,18 @@ class SweepAndPhasesTest {
         }
         given().contentType(ContentType.JSON).body(body.append("]}").toString())
                 .post("/api/v1/runs/" + runId + "/metrics").then().statusCode(200);
+    }
+
+    private long scannedStep(UUID runId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT scanned_step FROM phase_scan WHERE run_id = ?")) {
+            ps.setObject(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<String> storedKinds(UUID runId) {
