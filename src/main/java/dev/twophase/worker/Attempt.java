@@ -26,6 +26,9 @@ import org.jboss.logging.Logger;
  */
 final class Attempt implements AutoCloseable {
 
+    // The longest a step waits for API requests in flight (role all): reads first, training never stalls.
+    private static final long MAX_YIELD_NANOS = 50_000_000;
+
     private static final Logger LOG = Logger.getLogger(Attempt.class);
 
     private final ClaimedRun run;
@@ -95,6 +98,7 @@ final class Attempt implements AutoCloseable {
         }
         while (step < totalSteps) {
             step++;
+            services.yieldToRequests().accept(MAX_YIELD_NANOS);
             StepResult result = trainStep();
             if (schedule.measuredAt(step)) {
                 long measureStart = System.nanoTime();

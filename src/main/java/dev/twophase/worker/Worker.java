@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,12 +34,24 @@ public final class Worker {
     public Worker(String workerId, RunQueue queue, MetricStore store, CheckpointStore checkpoints,
                   TrainingEngineFactory engines, TwophaseConfig.Worker config, TwophaseConfig.Queue queueConfig,
                   MeterRegistry registry, ObjectMapper json) {
+        this(workerId, queue, store, checkpoints, engines, config, queueConfig, registry, json, maxWait -> {
+        });
+    }
+
+    /**
+     * @param yieldToRequests called before every training step with the longest it may wait for the API
+     *                        requests of the moment (role {@code all}: they share the cores)
+     */
+    public Worker(String workerId, RunQueue queue, MetricStore store, CheckpointStore checkpoints,
+                  TrainingEngineFactory engines, TwophaseConfig.Worker config, TwophaseConfig.Queue queueConfig,
+                  MeterRegistry registry, ObjectMapper json, LongConsumer yieldToRequests) {
         this.workerId = workerId;
         this.queue = queue;
         this.config = config;
         this.registry = registry;
         this.retry = new Retry(config.maxRetryDelay());
-        this.executor = new RunExecutor(workerId, new WorkerServices(queue, store, checkpoints, engines, config, json, retry),
+        this.executor = new RunExecutor(workerId, new WorkerServices(queue, store, checkpoints, engines, config, json, retry,
+                yieldToRequests),
                 queueConfig.retryBackoff(), registry);
     }
 

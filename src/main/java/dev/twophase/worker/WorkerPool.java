@@ -2,6 +2,7 @@ package dev.twophase.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twophase.metrics.MetricStore;
+import dev.twophase.platform.RequestActivity;
 import dev.twophase.platform.TwophaseConfig;
 import dev.twophase.queue.CheckpointStore;
 import dev.twophase.queue.RunQueue;
@@ -42,6 +43,8 @@ public class WorkerPool {
     MeterRegistry registry;
     @Inject
     ObjectMapper json;
+    @Inject
+    RequestActivity requests;
 
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
@@ -53,7 +56,7 @@ public class WorkerPool {
         String host = ManagementFactory.getRuntimeMXBean().getName();
         for (int i = 0; i < config.worker().threads(); i++) {
             Worker worker = new Worker(host + "/" + i, queue, store, checkpoints, engines, config.worker(), config.queue(),
-                    registry, json);
+                    registry, json, requests::awaitQuiet);
             Thread t = new Thread(() -> worker.loop(stopping::get), "twophase-worker-" + i);
             t.setDaemon(true);
             threads.add(t);
