@@ -205,6 +205,24 @@ BEGIN
     WHILE (hi >> k) - (lo >> k) + 1 > buckets LOOP
         k := k + 1;
     END LOOP;
+    IF k < 8 THEN
+        -- Buckets finer than the rollups: every point of the range, straight from the chunks.
+        RETURN QUERY
+            WITH p AS (SELECT x.step, x.v FROM metric_chunk c
+                        CROSS JOIN LATERAL unnest(c.offsets, c.vals) u(o, v)
+                        CROSS JOIN LATERAL (SELECT (c.chunk << 10) + u.o AS step, u.v) x
+                        WHERE c.series_id = p_series AND c.chunk BETWEEN lo >> 10 AND hi >> 10
+                          AND x.step BETWEEN lo AND hi),
+                 b AS (SELECT min(ARRAY[p.v, p.step::float8]) AS lo, max(ARRAY[p.v, p.step::float8]) AS hi
+                         FROM p GROUP BY p.step >> k)
+            SELECT DISTINCT ON (x.step) x.step, x.value
+              FROM (SELECT b.lo[2]::bigint AS step, b.lo[1] AS value FROM b
+                    UNION ALL SELECT b.hi[2]::bigint, b.hi[1] FROM b
+                    UNION ALL (SELECT p.step, p.v FROM p ORDER BY p.step LIMIT 1)
+                    UNION ALL (SELECT p.step, p.v FROM p ORDER BY p.step DESC LIMIT 1)) x
+             ORDER BY x.step;
+        RETURN;
+    END IF;
     RETURN QUERY
         WITH p AS (SELECT * FROM metric_pieces(p_series, lo, hi, k)),
              b AS (SELECT min(ARRAY[p.min_value, p.min_step::float8]) AS lo,
