@@ -15,8 +15,11 @@ import java.util.concurrent.locks.LockSupport;
 @ApplicationScoped
 public class RequestActivity {
 
-    /** Before the body limit (RequestBodyLimit.ORDER), so every API request is counted from its start. */
-    static final int ORDER = -10;
+    /**
+     * After the body limit (RequestBodyLimit.ORDER) and Quarkus' upload limit (-2): a request is counted once its
+     * body is in, so a client that sends slowly, or too much, is never waited for.
+     */
+    static final int ORDER = -1;
 
     private final AtomicInteger inFlight = new AtomicInteger();
 
