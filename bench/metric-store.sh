@@ -9,11 +9,14 @@
 #   5. DELETE of run A (1e6 points), when the service has the endpoint
 #   6. with "1e8": 90 more runs of 1e6 points (A's batches again; A is deleted by then) -> 1e8 points; ingest, size and
 #      the queries again on the big table
-# Usage: bench/metric-store.sh [1e7|1e8]   (JAR=path/to/quarkus-run.jar to time another build)
+#   7. with LOAD_TEST=1: bench/load-test.sh 200 60 (reads while a run trains) on its own service, and its p99
+#      and its server-side mean over the mix, weighted by requests
+# Usage: [LOAD_TEST=1] bench/metric-store.sh [1e7|1e8]   (JAR=path/to/quarkus-run.jar to time another build)
 # Needs python3, curl and psql. Prints as its last line:
 #   ingest_1e6_points_per_s=… ingest_1e7_points_per_s=… query_1e6_ms=… query_1e7_ms=… query_1e5_window_ms=…
 #   query_400_ms=… bytes_per_point=… delete_1e6_ms=… [table_points=… ingest_1e8_points_per_s=…
-#   bytes_per_point_1e8=… query_1e7_in_1e8_ms=… query_1e6_in_1e8_ms=…] load_avg=…
+#   bytes_per_point_1e8=… query_1e7_in_1e8_ms=… query_1e6_in_1e8_ms=…] [load_p99_ms=… load_server_mean_ms=…
+#   load_errors=…] load_avg=…
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-1e7}
@@ -90,5 +93,22 @@ if [ "$scale" = 1e8 ]; then
   line="$line table_points=$points ingest_1e8_points_per_s=$big bytes_per_point_1e8=$(bytes_per_point "$points")"
   line="$line query_1e7_in_1e8_ms=$(median_ms "localhost:$port/api/v1/runs/$run_b/metrics?name=test_loss&maxPoints=500")"
   line="$line query_1e6_in_1e8_ms=$(median_ms "localhost:$port/api/v1/runs/${runs[44]}/metrics?name=test_loss&maxPoints=500")"
+fi
+if [ "${LOAD_TEST:-0}" = 1 ]; then
+  # Reads while a run trains: bench/load-test.sh at 200 requests/s for 60 s, on its own service.
+  kill $pid 2>/dev/null; wait $pid 2>/dev/null || true
+  bench/load-test.sh 200 60 >"$data/load.out" 2>&1 || true
+  line="$line $(python3 - "$data/load.out" <<'PY'
+import re, sys
+out = open(sys.argv[1]).read()
+n = s = 0
+for count, mean in re.findall(r"^  /api\S+ \d+\s+(\d+) requests, mean ([\d.]+) ms", out, re.M):
+    n += int(count); s += int(count) * float(mean)
+p99 = re.search(r"^rps=\S+ p50_ms=\S+ p90_ms=\S+ p99_ms=(\S+)", out, re.M)
+errors = re.search(r" errors=(\d+)", out)
+print("load_p99_ms=%s load_server_mean_ms=%s load_errors=%s" % (p99.group(1) if p99 else "n/a",
+      round(s / n, 1) if n else "n/a", errors.group(1) if errors else "n/a"))
+PY
+)"
 fi
 echo "$line load_avg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)"
