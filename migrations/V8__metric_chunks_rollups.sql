@@ -52,8 +52,21 @@ CREATE TABLE metric_rollup (
     CONSTRAINT metric_rollup_shift_known CHECK (shift BETWEEN 8 AND 40)
 );
 
+-- The points of one series in steps [p_from, p_to], from the chunks that hold them. A SQL function, so the
+-- planner inlines it where it is called.
+CREATE FUNCTION metric_points(p_series bigint, p_from bigint, p_to bigint)
+RETURNS TABLE (step bigint, value float8)
+LANGUAGE sql STABLE AS $$
+    SELECT x.step, x.value
+      FROM metric_chunk c
+     CROSS JOIN LATERAL unnest(c.offsets, c.vals) u(o, v)
+     CROSS JOIN LATERAL (SELECT (c.chunk << 10) + u.o AS step, u.v AS value) x
+     WHERE c.series_id = p_series AND c.chunk BETWEEN p_from >> 10 AND p_to >> 10
+       AND x.step BETWEEN p_from AND p_to
+$$;
+
 -- Recomputes every rollup cell of shift p_from..40 that contains one of the given chunks, finest first:
--- shift 8 from the chunks' arrays, each coarser shift from its two children. Writes only add or change
+-- shift 8 from the chunks' points, each coarser shift from its two children. Writes only add or change
 -- points, so a cell never empties here; metric_delete_after removes the cells it empties itself.
 -- Steps travel as float8 inside the [value, step] pairs; exact, as steps stay below 2^53.
 -- (MetricStore computes shift 8 from the chunks it has just merged and starts at 9.)
@@ -63,57 +76,47 @@ DECLARE
     s integer;
 BEGIN
     FOR s IN greatest(p_from, 8)..40 LOOP
-        IF s = 8 THEN
-            INSERT INTO metric_rollup
-            SELECT series_id, 8, cell, n, f[1]::bigint, f[2], l[1]::bigint, l[2], lo[2]::bigint, lo[1], hi[2]::bigint, hi[1]
-              FROM (SELECT k.series_id, (k.chunk << 2) + x.quarter AS cell, x.n, x.f, x.l, x.lo, x.hi
-                      FROM (SELECT DISTINCT * FROM unnest(p_series, p_chunks)) k(series_id, chunk)
-                     CROSS JOIN LATERAL (
-                           SELECT p.o >> 8 AS quarter, count(*) AS n,
-                                  min(ARRAY[((c.chunk << 10) + p.o)::float8, p.v]) AS f,
-                                  max(ARRAY[((c.chunk << 10) + p.o)::float8, p.v]) AS l,
-                                  min(ARRAY[p.v, ((c.chunk << 10) + p.o)::float8]) AS lo,
-                                  max(ARRAY[p.v, ((c.chunk << 10) + p.o)::float8]) AS hi
-                             FROM metric_chunk c CROSS JOIN LATERAL unnest(c.offsets, c.vals) p(o, v)
-                            WHERE c.series_id = k.series_id AND c.chunk = k.chunk
-                            GROUP BY p.o >> 8) x) t
-            ON CONFLICT (series_id, shift, cell) DO UPDATE
-               SET n = excluded.n, first_step = excluded.first_step, first_value = excluded.first_value,
-                   last_step = excluded.last_step, last_value = excluded.last_value,
-                   min_step = excluded.min_step, min_value = excluded.min_value,
-                   max_step = excluded.max_step, max_value = excluded.max_value;
-        ELSE
-            INSERT INTO metric_rollup
-            SELECT series_id, s, cell, n, f[1]::bigint, f[2], l[1]::bigint, l[2], lo[2]::bigint, lo[1], hi[2]::bigint, hi[1]
-              FROM (SELECT a.series_id, a.cell, x.n, x.f, x.l, x.lo, x.hi
-                      FROM (SELECT DISTINCT k.series_id, g.cell
-                              FROM unnest(p_series, p_chunks) k(series_id, chunk),
-                                   generate_series((k.chunk << 10) >> s, (((k.chunk + 1) << 10) - 1) >> s) g(cell)) a
-                     -- LATERAL: two primary-key probes per cell, never a scan of the shift (the planner
-                     -- cannot see how few cells the arrays hold)
-                     CROSS JOIN LATERAL (
-                           SELECT sum(r.n)::bigint AS n,
-                                  min(ARRAY[r.first_step::float8, r.first_value]) AS f,
-                                  max(ARRAY[r.last_step::float8, r.last_value]) AS l,
-                                  min(ARRAY[r.min_value, r.min_step::float8]) AS lo,
-                                  max(ARRAY[r.max_value, r.max_step::float8]) AS hi
-                             FROM metric_rollup r
-                            WHERE r.series_id = a.series_id AND r.shift = s - 1
-                              AND r.cell BETWEEN a.cell * 2 AND a.cell * 2 + 1) x
-                     WHERE x.n IS NOT NULL) t
-            ON CONFLICT (series_id, shift, cell) DO UPDATE
-               SET n = excluded.n, first_step = excluded.first_step, first_value = excluded.first_value,
-                   last_step = excluded.last_step, last_value = excluded.last_value,
-                   min_step = excluded.min_step, min_value = excluded.min_value,
-                   max_step = excluded.max_step, max_value = excluded.max_value;
-        END IF;
+        INSERT INTO metric_rollup
+        SELECT series_id, s, cell, n, f[1]::bigint, f[2], l[1]::bigint, l[2], lo[2]::bigint, lo[1], hi[2]::bigint, hi[1]
+          FROM (-- shift 8: the four cells of each chunk, from its points
+                SELECT k.series_id, x.cell, x.n, x.f, x.l, x.lo, x.hi
+                  FROM (SELECT DISTINCT * FROM unnest(p_series, p_chunks)) k(series_id, chunk)
+                 CROSS JOIN LATERAL (
+                       SELECT pt.step >> 8 AS cell, count(*) AS n,
+                              min(ARRAY[pt.step::float8, pt.value]) AS f, max(ARRAY[pt.step::float8, pt.value]) AS l,
+                              min(ARRAY[pt.value, pt.step::float8]) AS lo, max(ARRAY[pt.value, pt.step::float8]) AS hi
+                         FROM metric_points(k.series_id, k.chunk << 10, ((k.chunk + 1) << 10) - 1) pt
+                        GROUP BY pt.step >> 8) x
+                 WHERE s = 8
+                UNION ALL
+                -- coarser shifts: each cell from its two children. LATERAL: two primary-key probes per cell,
+                -- never a scan of the shift (the planner cannot see how few cells the arrays hold).
+                SELECT a.series_id, a.cell, x.n, x.f, x.l, x.lo, x.hi
+                  FROM (SELECT DISTINCT k.series_id, g.cell
+                          FROM unnest(p_series, p_chunks) k(series_id, chunk),
+                               generate_series((k.chunk << 10) >> s, (((k.chunk + 1) << 10) - 1) >> s) g(cell)) a
+                 CROSS JOIN LATERAL (
+                       SELECT sum(r.n)::bigint AS n,
+                              min(ARRAY[r.first_step::float8, r.first_value]) AS f,
+                              max(ARRAY[r.last_step::float8, r.last_value]) AS l,
+                              min(ARRAY[r.min_value, r.min_step::float8]) AS lo,
+                              max(ARRAY[r.max_value, r.max_step::float8]) AS hi
+                         FROM metric_rollup r
+                        WHERE r.series_id = a.series_id AND r.shift = s - 1
+                          AND r.cell BETWEEN a.cell * 2 AND a.cell * 2 + 1) x
+                 WHERE s > 8 AND x.n IS NOT NULL) t
+        ON CONFLICT (series_id, shift, cell) DO UPDATE
+           SET n = excluded.n, first_step = excluded.first_step, first_value = excluded.first_value,
+               last_step = excluded.last_step, last_value = excluded.last_value,
+               min_step = excluded.min_step, min_value = excluded.min_value,
+               max_step = excluded.max_step, max_value = excluded.max_value;
     END LOOP;
 END $$;
 
 -- The points of one series in steps [p_from, p_to] as summary pieces, each n points with their
--- first, last, lowest and highest: the largest rollup cells of shift 8..p_top that fit inside the
--- range (a canonical dyadic cover, at most two cells per shift besides those of shift p_top), and
--- single points for the sub-256-step ends. With p_top < 8, every point of the range on its own.
+-- first, last, lowest and highest: the largest rollup cells of shift 8..p_top (p_top >= 8) that fit
+-- inside the range (a canonical dyadic cover, at most two cells per shift besides those of shift p_top),
+-- and single points for the sub-256-step ends.
 -- The cost is bounded by the number of shift-p_top cells in the range, not by the series length.
 CREATE FUNCTION metric_pieces(p_series bigint, p_from bigint, p_to bigint, p_top integer)
 RETURNS TABLE (n bigint, first_step bigint, first_value float8, last_step bigint, last_value float8,
@@ -132,7 +135,7 @@ BEGIN
     IF hi <= lo THEN
         RETURN;
     END IF;
-    IF p_top < 8 OR a >= b THEN
+    IF a >= b THEN
         a := hi;
         b := hi;
     END IF;
@@ -153,19 +156,11 @@ BEGIN
          CROSS JOIN LATERAL (SELECT * FROM metric_rollup r0
                               WHERE r0.series_id = p_series AND r0.shift = u.s AND r0.cell = u.cell) r
         UNION ALL
-        SELECT 1::bigint, x.step, x.v, x.step, x.v, x.step, x.v, x.step, x.v
-          FROM metric_chunk c
-         CROSS JOIN LATERAL unnest(c.offsets, c.vals) p(o, v)
-         CROSS JOIN LATERAL (SELECT (c.chunk << 10) + p.o AS step, p.v) x
-         WHERE c.series_id = p_series AND c.chunk BETWEEN lo >> 10 AND (a - 1) >> 10
-           AND x.step >= lo AND x.step < a
+        SELECT 1::bigint, pt.step, pt.value, pt.step, pt.value, pt.step, pt.value, pt.step, pt.value
+          FROM metric_points(p_series, lo, a - 1) pt
         UNION ALL
-        SELECT 1::bigint, x.step, x.v, x.step, x.v, x.step, x.v, x.step, x.v
-          FROM metric_chunk c
-         CROSS JOIN LATERAL unnest(c.offsets, c.vals) p(o, v)
-         CROSS JOIN LATERAL (SELECT (c.chunk << 10) + p.o AS step, p.v) x
-         WHERE c.series_id = p_series AND c.chunk BETWEEN b >> 10 AND (hi - 1) >> 10
-           AND x.step >= b AND x.step < hi;
+        SELECT 1::bigint, pt.step, pt.value, pt.step, pt.value, pt.step, pt.value, pt.step, pt.value
+          FROM metric_points(p_series, b, hi - 1) pt;
 END $$;
 
 -- A series downsampled to at most p_max points (p_max >= 4). Ranges holding at most p_max points come
@@ -198,8 +193,7 @@ BEGIN
           FROM metric_pieces(p_series, p_from, p_to, 40) p;
     END IF;
     IF total <= p_max THEN
-        RETURN QUERY SELECT p.first_step, p.first_value FROM metric_pieces(p_series, p_from, p_to, -1) p
-                      ORDER BY 1;
+        RETURN QUERY SELECT pt.step, pt.value FROM metric_points(p_series, p_from, p_to) pt ORDER BY 1;
         RETURN;
     END IF;
     WHILE (hi >> k) - (lo >> k) + 1 > buckets LOOP
@@ -208,11 +202,7 @@ BEGIN
     IF k < 8 THEN
         -- Buckets finer than the rollups: every point of the range, straight from the chunks.
         RETURN QUERY
-            WITH p AS (SELECT x.step, x.v FROM metric_chunk c
-                        CROSS JOIN LATERAL unnest(c.offsets, c.vals) u(o, v)
-                        CROSS JOIN LATERAL (SELECT (c.chunk << 10) + u.o AS step, u.v) x
-                        WHERE c.series_id = p_series AND c.chunk BETWEEN lo >> 10 AND hi >> 10
-                          AND x.step BETWEEN lo AND hi),
+            WITH p AS (SELECT pt.step, pt.value AS v FROM metric_points(p_series, lo, hi) pt),
                  b AS (SELECT min(ARRAY[p.v, p.step::float8]) AS lo, max(ARRAY[p.v, p.step::float8]) AS hi
                          FROM p GROUP BY p.step >> k)
             SELECT DISTINCT ON (x.step) x.step, x.value

@@ -35,9 +35,8 @@ public class MetricQuery {
               FROM w, metric_series s
               JOIN metric_rollup r ON r.series_id = s.id AND r.shift = 40 AND r.cell = 0
              CROSS JOIN LATERAL (
-                   SELECT (c.chunk << 10) + p.o AS step, p.v AS value
-                     FROM metric_chunk c CROSS JOIN LATERAL unnest(c.offsets, c.vals) p(o, v)
-                    WHERE c.series_id = s.id AND r.n <= w.max AND r.first_step >= w.lo AND r.last_step <= w.hi
+                   SELECT pt.step, pt.value FROM metric_points(s.id, w.lo, w.hi) pt
+                    WHERE r.n <= w.max AND r.first_step >= w.lo AND r.last_step <= w.hi
                    UNION ALL
                    SELECT f.step, f.value FROM metric_downsample(s.id, w.lo, w.hi, w.max) f
                     WHERE NOT (r.n <= w.max AND r.first_step >= w.lo AND r.last_step <= w.hi)) d

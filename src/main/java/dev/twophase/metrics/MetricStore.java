@@ -16,9 +16,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -103,9 +104,10 @@ public class MetricStore {
         List<MetricPoint> batch = List.copyOf(points);
         return writeLatency.record(() -> {
             try {
+                Set<SeriesKey> series = seriesKeys(batch);
                 long changed = RunLocks.exclusive(dataSource, runId, c -> {
-                    checkSeriesLimit(c, runId, batch, maxSeries);
-                    long stored = store(c, runId, batch);
+                    checkSeriesLimit(c, runId, series, maxSeries);
+                    long stored = store(c, runId, batch, series);
                     RunQueue.recordExternalProgress(c, runId, batch.stream().mapToLong(MetricPoint::step).max().orElse(0));
                     return stored;
                 }).orElseThrow(() -> new NoSuchRunException(runId));
@@ -125,7 +127,7 @@ public class MetricStore {
     public boolean writeFenced(UUID runId, String workerId, int attempt, Collection<MetricPoint> points) {
         List<MetricPoint> batch = List.copyOf(points);
         return writeLatency.record(() -> fenced(runId, workerId, attempt, c -> {
-            pointsWritten.increment(store(c, runId, batch));
+            pointsWritten.increment(store(c, runId, batch, seriesKeys(batch)));
             return null;
         }));
     }
@@ -154,12 +156,10 @@ public class MetricStore {
     }
 
     /** Counts the series the run would have with {@code points} added; the caller holds the run's lock. */
-    private static void checkSeriesLimit(Connection c, UUID runId, List<MetricPoint> points, int maxSeries)
+    private static void checkSeriesLimit(Connection c, UUID runId, Set<SeriesKey> incoming, int maxSeries)
             throws SQLException {
-        Map<SeriesKey, Boolean> incoming = new LinkedHashMap<>();
-        points.forEach(p -> incoming.put(new SeriesKey(p.name(), p.layer()), true));
         try (PreparedStatement ps = c.prepareStatement(COUNT_SERIES)) {
-            bindSeriesKeys(c, ps, 1, incoming.keySet());
+            bindSeriesKeys(c, ps, 1, incoming);
             ps.setObject(3, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -175,18 +175,19 @@ public class MetricStore {
      * Merges the points into their chunks and mends the rollups, inside the caller's transaction. A key sent
      * twice keeps its last value: the sort is stable, so arrival order survives within a step.
      */
-    private static long store(Connection c, UUID runId, List<MetricPoint> points) throws SQLException {
+    private static long store(Connection c, UUID runId, List<MetricPoint> points, Set<SeriesKey> series)
+            throws SQLException {
         if (points.isEmpty()) {
             return 0;
         }
-        Map<SeriesKey, Long> ids = seriesIds(c, runId, points);
+        Map<SeriesKey, Long> ids = seriesIds(c, runId, series);
         List<ChunkMerge.Point> incoming = new ArrayList<>(points.size());
         for (MetricPoint p : points) {
             incoming.add(new ChunkMerge.Point(ids.get(new SeriesKey(p.name(), p.layer())), p.step(), p.value()));
         }
         incoming.sort(Comparator.comparingLong(ChunkMerge.Point::seriesId).thenComparingLong(ChunkMerge.Point::step));
         Map<ChunkKey, ChunkMerge.Chunk> stored = storedChunks(c, incoming);
-        ChunkMerge merge = new ChunkMerge(incoming, (series, chunk) -> stored.get(new ChunkKey(series, chunk)));
+        ChunkMerge merge = new ChunkMerge(incoming, (seriesId, chunk) -> stored.get(new ChunkKey(seriesId, chunk)));
         List<ChunkMerge.Chunk> changed = merge.changed();
         if (changed.isEmpty()) {
             return 0;
@@ -200,13 +201,17 @@ public class MetricStore {
         return merge.changedPoints();
     }
 
-    private static Map<SeriesKey, Long> seriesIds(Connection c, UUID runId, List<MetricPoint> points)
-            throws SQLException {
-        Map<SeriesKey, Boolean> keys = new LinkedHashMap<>();
-        points.forEach(p -> keys.put(new SeriesKey(p.name(), p.layer()), true));
+    /** The distinct (name, layer) of a batch, in first-seen order. */
+    private static Set<SeriesKey> seriesKeys(List<MetricPoint> points) {
+        Set<SeriesKey> keys = new LinkedHashSet<>();
+        points.forEach(p -> keys.add(new SeriesKey(p.name(), p.layer())));
+        return keys;
+    }
+
+    private static Map<SeriesKey, Long> seriesIds(Connection c, UUID runId, Set<SeriesKey> keys) throws SQLException {
         Map<SeriesKey, Long> ids = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(SERIES_IDS)) {
-            bindSeriesKeys(c, ps, 1, keys.keySet());
+            bindSeriesKeys(c, ps, 1, keys);
             ps.setObject(3, runId);
             ps.setObject(4, runId);
             try (ResultSet rs = ps.executeQuery()) {
